@@ -1,0 +1,63 @@
+package dev.cloudsqlguard.probe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The immutable result of one probe: where it stopped, why, and how long each stage took.
+ *
+ * @param target    the target's name
+ * @param outcome   ok, slow or failed
+ * @param stage     the last stage reached: the failing one, or the last one that ran on success
+ * @param reason    why it failed (empty on success)
+ * @param sqlState  the SQLSTATE the server sent, when it sent one
+ * @param detail    a short description safe to show (server message or I/O error text; never a secret)
+ * @param latencies time spent in each stage that ran, in stage order
+ * @param total     time of the whole probe
+ * @param at        when the probe finished
+ */
+public record ProbeResult(
+        String target,
+        Outcome outcome,
+        Stage stage,
+        Optional<Reason> reason,
+        Optional<String> sqlState,
+        String detail,
+        Map<Stage, Duration> latencies,
+        Duration total,
+        Instant at) {
+
+    public ProbeResult {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(sqlState, "sqlState");
+        Objects.requireNonNull(total, "total");
+        Objects.requireNonNull(at, "at");
+        if (outcome == Outcome.FAILED && reason.isEmpty()) {
+            throw new IllegalArgumentException("a failed probe needs a reason");
+        }
+        if (outcome != Outcome.FAILED && reason.isPresent()) {
+            throw new IllegalArgumentException("a successful probe has no failure reason");
+        }
+        EnumMap<Stage, Duration> copy = new EnumMap<>(Stage.class);
+        copy.putAll(latencies);
+        latencies = Collections.unmodifiableMap(copy);
+        detail = detail == null ? "" : detail;
+    }
+
+    public boolean succeeded() {
+        return outcome.reachedDatabase();
+    }
+
+    /** Reason code for labels and JSON: {@code none} on success. */
+    public String reasonCode() {
+        return reason.map(Reason::code).orElse("none");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.cloudsqlguard.probe;
+
+import java.util.Locale;
+
+/**
+ * Stable reason codes for a failed probe (see the README's table). They are part of the external
+ * contract: metric labels, alert rules and operators' runbooks key on them, so never rename one.
+ */
+public enum Reason {
+    // socket stage
+    SOCKET_MISSING(Stage.SOCKET, false, "the socket file does not exist: is the Cloud SQL proxy running and the volume mounted?"),
+    NOT_A_SOCKET(Stage.SOCKET, true, "the path exists but is not a Unix socket"),
+    DNS_FAILED(Stage.SOCKET, false, "the host name does not resolve"),
+    // connect stage
+    CONNECT_REFUSED(Stage.CONNECT, false, "nothing accepts connections (stale socket or closed port)"),
+    CONNECT_TIMEOUT(Stage.CONNECT, false, "the connection was not established within the timeout (network, VPC connector, full backlog)"),
+    IO_ERROR(Stage.CONNECT, false, "an I/O error broke the connection before the server answered"),
+    // handshake stage
+    HANDSHAKE_TIMEOUT(Stage.HANDSHAKE, false, "connected, but the server did not answer the startup message within the timeout"),
+    SERVER_STARTING(Stage.HANDSHAKE, false, "the database system is starting up (57P03)"),
+    SERVER_SHUTTING_DOWN(Stage.HANDSHAKE, false, "the database system is shutting down (57P01/57P02)"),
+    TOO_MANY_CONNECTIONS(Stage.HANDSHAKE, false, "the server has no free connection slot (53300)"),
+    PROTOCOL_ERROR(Stage.HANDSHAKE, false, "the peer did not speak the PostgreSQL protocol"),
+    // query stage
+    AUTH_FAILED(Stage.QUERY, true, "authentication failed (28P01/28000): check the user and password; waiting will not fix this"),
+    DATABASE_MISSING(Stage.QUERY, true, "the database does not exist (3D000); waiting will not fix this"),
+    READ_ONLY(Stage.QUERY, false, "the server is a read-only replica or in recovery, and a primary is required"),
+    QUERY_TIMEOUT(Stage.QUERY, false, "the probe query did not complete within the timeout"),
+    QUERY_FAILED(Stage.QUERY, false, "the probe query failed");
+
+    private final Stage stage;
+    private final boolean misconfiguration;
+    private final String explanation;
+
+    Reason(Stage stage, boolean misconfiguration, String explanation) {
+        this.stage = stage;
+        this.misconfiguration = misconfiguration;
+        this.explanation = explanation;
+    }
+
+    /** Stable lower-case code, e.g. {@code handshake_timeout}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The stage this reason is normally reported at (io_error may also come from the handshake). */
+    public Stage usualStage() {
+        return stage;
+    }
+
+    /**
+     * True when the failure is a configuration mistake that waiting will not repair: the guard
+     * still reports it DOWN, but says plainly that an operator must act.
+     */
+    public boolean misconfiguration() {
+        return misconfiguration;
+    }
+
+    /** One sentence an on-call engineer can act on. */
+    public String explanation() {
+        return explanation;
+    }
+
+    public static Reason fromCode(String code) {
+        return valueOf(code.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.cloudsqlguard.probe;
+
+import java.util.Locale;
+
+/**
+ * The stages a probe walks, in order. The stage a probe stopped at tells an operator
+ * which layer broke: the mount/proxy (socket), the network (connect), the server (handshake)
+ * or the database session (query).
+ */
+public enum Stage {
+    SOCKET,
+    CONNECT,
+    HANDSHAKE,
+    QUERY;
+
+    /** Stable lower-case name used in JSON, logs and metric labels. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
