@@ -1,0 +1,36 @@
+package dev.cloudsqlguard.health;
+
+import dev.cloudsqlguard.circuit.GuardState;
+import dev.cloudsqlguard.circuit.GuardStateStore;
+import dev.cloudsqlguard.circuit.TargetState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * {@code /q/health/ready}: UP while every target has started and its circuit is CLOSED (or
+ * forced closed). DOWN tells the app, and the platform, to fail fast instead of queueing on a
+ * database that will not answer.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadyCheck implements HealthCheck {
+
+    @Inject
+    GuardStateStore store;
+
+    @Override
+    public HealthCheckResponse call() {
+        GuardState state = store.current();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("cloudsql-guard-ready").status(state.ready());
+        for (TargetState t : state.targets().values()) {
+            HealthData.describe(b, t);
+            b.withData("circuit_since", t.circuit().since().toString());
+            b.withData("circuit_why", t.circuit().why());
+        }
+        return b.build();
+    }
+}

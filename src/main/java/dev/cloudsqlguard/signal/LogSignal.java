@@ -1,0 +1,71 @@
+package dev.cloudsqlguard.signal;
+
+import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.circuit.GuardUpdate;
+import dev.cloudsqlguard.circuit.TargetEvent;
+import dev.cloudsqlguard.probe.ProbeResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Log lines for changes, never for each probe: one INFO when the target first answers, one WARN
+ * per change of failure reason, one INFO on recovery, one line per circuit transition. Fields
+ * (target, stage, reason, sqlstate, from, to) also go to the MDC so JSON logs carry them as
+ * structured fields.
+ */
+@ApplicationScoped
+public class LogSignal {
+
+    private static final Logger LOG = Logger.getLogger("dev.cloudsqlguard");
+
+    void onUpdate(@Observes GuardUpdate update) {
+        for (TargetEvent event : update.events()) {
+            try {
+                MDC.put("target", event.target());
+                log(event);
+            } finally {
+                MDC.clear();
+            }
+        }
+    }
+
+    private static void log(TargetEvent event) {
+        if (event instanceof TargetEvent.Started s) {
+            tag(s.result());
+            LOG.infof("target %s is reachable: first successful probe in %d ms; startup gate open",
+                    s.target(), s.result().total().toMillis());
+        } else if (event instanceof TargetEvent.ReasonChanged c) {
+            ProbeResult r = c.result();
+            tag(r);
+            String sql = r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("");
+            String hint = c.to().misconfiguration() ? " (misconfiguration: waiting will not fix this)" : "";
+            LOG.warnf("target %s unreachable at stage %s: %s%s: %s%s", c.target(), r.stage().code(), c.to().code(), sql,
+                    r.detail(), hint);
+        } else if (event instanceof TargetEvent.Recovered r) {
+            tag(r.result());
+            LOG.infof("target %s is reachable again after %d failed probes (last reason: %s)", r.target(),
+                    r.failedProbes(), r.lastReason().map(x -> x.code()).orElse("none"));
+        } else if (event instanceof TargetEvent.Transitioned t) {
+            CircuitTransition x = t.transition();
+            MDC.put("from", x.from().code());
+            MDC.put("to", x.to().code());
+            MDC.put("reason", x.reason());
+            String line = String.format("circuit %s: %s -> %s (reason %s): %s", x.target(), x.from().code(),
+                    x.to().code(), x.reason(), x.why());
+            if (x.to().admitsTraffic()) {
+                LOG.info(line);
+            } else {
+                LOG.warn(line);
+            }
+        }
+    }
+
+    private static void tag(ProbeResult r) {
+        MDC.put("stage", r.stage().code());
+        MDC.put("reason", r.reasonCode());
+        MDC.put("outcome", r.outcome().code());
+        r.sqlState().ifPresent(s -> MDC.put("sqlstate", s));
+    }
+}
