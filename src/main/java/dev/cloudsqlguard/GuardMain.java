@@ -4,7 +4,11 @@ import dev.cloudsqlguard.config.GuardConfig;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.InvalidConfigException;
 import dev.cloudsqlguard.config.SettingsParser;
+import dev.cloudsqlguard.circuit.GuardStateStore;
 import dev.cloudsqlguard.probe.ProbeLoop;
+import dev.cloudsqlguard.signal.SseSignal;
+import dev.cloudsqlguard.signal.StateFileSignal;
+import dev.cloudsqlguard.signal.WebhookSignal;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -34,6 +38,18 @@ public class GuardMain implements QuarkusApplication {
     @Inject
     ProbeLoop loop;
 
+    @Inject
+    StateFileSignal stateFile;
+
+    @Inject
+    WebhookSignal webhooks;
+
+    @Inject
+    SseSignal sse;
+
+    @Inject
+    GuardStateStore store;
+
     @Override
     public int run(String... args) {
         GuardSettings settings;
@@ -47,7 +63,10 @@ public class GuardMain implements QuarkusApplication {
         if (!unknown.isEmpty()) {
             LOG.warnf("ignoring unknown guard properties (typo?): %s", String.join(", ", unknown));
         }
+        sse.configure(settings.signal().sseKeepAlive());
+        webhooks.start(settings.signal().webhook());
         loop.start(settings);
+        settings.signal().stateFile().ifPresent(path -> stateFile.start(path, store.current()));
         Quarkus.waitForExit();
         return 0;
     }

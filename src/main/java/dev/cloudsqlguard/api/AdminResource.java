@@ -1,0 +1,91 @@
+package dev.cloudsqlguard.api;
+
+import dev.cloudsqlguard.circuit.TargetState;
+import dev.cloudsqlguard.circuit.TargetTracker;
+import dev.cloudsqlguard.config.AdminSettings;
+import dev.cloudsqlguard.circuit.TargetEvent;
+import dev.cloudsqlguard.probe.ProbeLoop;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@code POST /guard/admin/circuit/{open|close|release}}: operator overrides of the circuit.
+ * Off by default (404); when guard.admin.enabled=true it needs
+ * {@code Authorization: Bearer <guard.admin.token>} (401 otherwise).
+ */
+@Path("/guard/admin")
+public class AdminResource {
+
+    @Inject
+    ProbeLoop loop;
+
+    @POST
+    @Path("/circuit/{action}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response circuit(@PathParam("action") String action, @HeaderParam("Authorization") String authorization) {
+        AdminSettings admin = loop.settings() == null ? null : loop.settings().admin();
+        if (admin == null || !admin.enabled()) {
+            return error(Response.Status.NOT_FOUND, "admin actions are disabled (guard.admin.enabled=false)");
+        }
+        if (!authorized(admin, authorization)) {
+            return Response.status(Response.Status.UNAUTHORIZED)
+                    .header("WWW-Authenticate", "Bearer realm=\"cloudsql-guard\"")
+                    .entity(message("a valid 'Authorization: Bearer <token>' header is required"))
+                    .type(MediaType.APPLICATION_JSON)
+                    .build();
+        }
+        Function<TargetTracker, List<TargetEvent>> act = switch (action) {
+            case "open" -> TargetTracker::forceOpen;
+            case "close" -> TargetTracker::forceClosed;
+            case "release" -> TargetTracker::release;
+            default -> null;
+        };
+        if (act == null) {
+            return error(Response.Status.BAD_REQUEST, "unknown action '" + sanitize(action)
+                    + "': use open, close or release");
+        }
+        try {
+            TargetState state = loop.admin(act).get(5, TimeUnit.SECONDS);
+            return Response.ok(StatusDocument.target(state).toString(), MediaType.APPLICATION_JSON).build();
+        } catch (Exception e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "the probe loop did not apply the action in time");
+        }
+    }
+
+    private static boolean authorized(AdminSettings admin, String header) {
+        if (header == null || admin.token().isEmpty()) {
+            return false;
+        }
+        String prefix = "Bearer ";
+        if (!header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] expected = admin.token().get().reveal().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expected);
+    }
+
+    private static Response error(Response.Status status, String text) {
+        return Response.status(status).entity(message(text)).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    private static String message(String text) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("error", text).toString();
+    }
+
+    private static String sanitize(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        return cut.replaceAll("[^A-Za-z0-9_.-]", "?");
+    }
+}

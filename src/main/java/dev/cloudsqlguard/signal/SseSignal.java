@@ -1,0 +1,126 @@
+package dev.cloudsqlguard.signal;
+
+import dev.cloudsqlguard.api.StatusDocument;
+import dev.cloudsqlguard.circuit.GuardStateStore;
+import dev.cloudsqlguard.circuit.GuardUpdate;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code /guard/events} subscribers. A new subscriber first gets the current state (event
+ * {@code state}), then one event per transition and {@code started}. All sends go through one
+ * thread, so every subscriber sees events in order and the probe loop only enqueues.
+ * Keep-alive comments every guard.signal.sse-keep-alive keep idle proxies from closing the stream.
+ */
+@ApplicationScoped
+public class SseSignal {
+
+    private static final Logger LOG = Logger.getLogger(SseSignal.class);
+
+    @Inject
+    GuardStateStore store;
+
+    private final Set<SseEventSink> sinks = ConcurrentHashMap.newKeySet();
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "guard-sse");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Sse sse;
+    private volatile Duration keepAlive = Duration.ofSeconds(15);
+    private volatile Instant lastSent = Instant.now();
+
+    public void configure(Duration keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
+    /** Registers a subscriber and sends it the current state first. */
+    public void subscribe(SseEventSink sink, Sse sse) {
+        this.sse = sse;
+        sender.execute(() -> {
+            sinks.add(sink);
+            var state = store.current();
+            send(sink, sse.newEventBuilder()
+                    .name("state")
+                    .id(Long.toString(state.sequence()))
+                    .reconnectDelay(2000)
+                    .data(String.class, StatusDocument.of(state).toString())
+                    .build());
+        });
+    }
+
+    public int subscribers() {
+        return sinks.size();
+    }
+
+    void onUpdate(@Observes GuardUpdate update) {
+        Sse factory = sse;
+        if (factory == null || sinks.isEmpty()) {
+            return;
+        }
+        for (EventDocument.Event e : EventDocument.from(update)) {
+            OutboundSseEvent event = factory.newEventBuilder()
+                    .name(e.type())
+                    .id(Long.toString(e.sequence()))
+                    .data(String.class, e.body().toString())
+                    .build();
+            sender.execute(() -> broadcast(event));
+        }
+    }
+
+    /** Sends keep-alive comments when the stream has been quiet for the configured interval. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void keepAlive() {
+        Sse factory = sse;
+        if (factory == null || sinks.isEmpty()) {
+            return;
+        }
+        if (Duration.between(lastSent, Instant.now()).compareTo(keepAlive) >= 0) {
+            OutboundSseEvent comment = factory.newEventBuilder().comment("keep-alive").build();
+            sender.execute(() -> broadcast(comment));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdownNow();
+        for (SseEventSink sink : sinks) {
+            sink.close();
+        }
+    }
+
+    private void broadcast(OutboundSseEvent event) {
+        for (SseEventSink sink : sinks) {
+            send(sink, event);
+        }
+        lastSent = Instant.now();
+    }
+
+    private void send(SseEventSink sink, OutboundSseEvent event) {
+        if (sink.isClosed()) {
+            sinks.remove(sink);
+            return;
+        }
+        sink.send(event).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.debugf("SSE subscriber gone: %s", error.toString());
+                sinks.remove(sink);
+                sink.close();
+            }
+        });
+    }
+}
