@@ -54,10 +54,10 @@ public class LogSignal {
             MDC.put("reason", x.reason());
             String line = String.format("circuit %s: %s -> %s (reason %s): %s", x.target(), x.from().code(),
                     x.to().code(), x.reason(), x.why());
-            if (x.to().admitsTraffic()) {
-                LOG.info(line);
-            } else {
+            if (x.to() == dev.cloudsqlguard.circuit.CircuitState.OPEN || x.to() == dev.cloudsqlguard.circuit.CircuitState.FORCED_OPEN) {
                 LOG.warn(line);
+            } else {
+                LOG.info(line);
             }
         }
     }
