@@ -58,6 +58,8 @@ public interface GuardConfig {
         Optional<String> slowThreshold();
 
         Optional<String> query();
+
+        Optional<String> sessionMaxAge();
     }
 
     interface Circuit {
@@ -127,6 +129,7 @@ public interface GuardConfig {
         put(m, "guard.probe.startup-interval", p.startupInterval());
         put(m, "guard.probe.slow-threshold", p.slowThreshold());
         put(m, "guard.probe.query", p.query());
+        put(m, "guard.probe.session-max-age", p.sessionMaxAge());
         Circuit c = circuit();
         put(m, "guard.circuit.window-size", c.windowSize());
         put(m, "guard.circuit.minimum-probes", c.minimumProbes());

@@ -56,6 +56,7 @@ public final class SettingsParser {
         d.put("guard.probe.startup-interval", "100ms");
         d.put("guard.probe.slow-threshold", "500ms");
         d.put("guard.probe.query", "SELECT 1");
+        d.put("guard.probe.session-max-age", "10m");
         d.put("guard.circuit.window-size", "4");
         d.put("guard.circuit.minimum-probes", "4");
         d.put("guard.circuit.failure-rate-threshold", "50");
@@ -273,7 +274,8 @@ public final class SettingsParser {
         if (query.isEmpty()) {
             v.problem("guard.probe.query", "must not be empty");
         }
-        return new ProbeSettings(interval, timeout, startup, slow, query);
+        Duration maxAge = v.duration("guard.probe.session-max-age", Duration.ofSeconds(1));
+        return new ProbeSettings(interval, timeout, startup, slow, query, maxAge);
     }
 
     // ---- circuit ------------------------------------------------------------------------

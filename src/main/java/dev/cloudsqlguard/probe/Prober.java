@@ -40,7 +40,8 @@ public final class Prober implements AutoCloseable {
         this.handshake = new HandshakeProbe(nanoTime);
         this.query = target.hasCredentials()
                 ? new VertxQueryStage(vertx, target.endpoint(), target.database(), target.user().get(),
-                        target.password().orElse(null), settings.query(), target.requirePrimary(), nanoTime)
+                        target.password().orElse(null), settings.query(), target.requirePrimary(),
+                        settings.sessionMaxAge(), nanoTime)
                 : null;
     }
 

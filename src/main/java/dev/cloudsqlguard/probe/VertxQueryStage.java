@@ -34,14 +34,16 @@ final class VertxQueryStage implements QueryStage {
     private final PasswordSource password;
     private final String query;
     private final boolean requirePrimary;
+    private final Duration maxAge;
     private final LongSupplier nanoTime;
 
     private volatile PgConnection connection;
     private volatile boolean broken;
+    private long openedAt;
     private long sessionsOpened;
 
     VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
-            String query, boolean requirePrimary, LongSupplier nanoTime) {
+            String query, boolean requirePrimary, Duration maxAge, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.database = database;
@@ -49,13 +51,15 @@ final class VertxQueryStage implements QueryStage {
         this.password = password;
         this.query = query;
         this.requirePrimary = requirePrimary;
+        this.maxAge = maxAge;
         this.nanoTime = nanoTime;
     }
 
     @Override
     public String run(Duration timeout) throws StageFailure {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        boolean reused = connection != null && !broken;
+        boolean expired = connection != null && nanoTime.getAsLong() - openedAt > maxAge.toNanos();
+        boolean reused = connection != null && !broken && !expired;
         if (!reused) {
             dropConnection();
             connection = open(deadline, timeout);
@@ -110,6 +114,7 @@ final class VertxQueryStage implements QueryStage {
         try {
             PgConnection opened = await(pending, deadline);
             sessionsOpened++;
+            openedAt = nanoTime.getAsLong();
             broken = false;
             opened.closeHandler(v -> broken = true);
             opened.exceptionHandler(e -> broken = true);
