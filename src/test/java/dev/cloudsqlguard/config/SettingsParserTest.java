@@ -813,7 +813,9 @@ class SettingsParserTest {
                 Arguments.of("https://alice:Tr0@ub4dor@hooks.example.com/x", List.of("alice", "Tr0@ub4dor", "ub4dor")),
                 Arguments.of("https://alice:Tr0#ub4dor@hooks.example.com/x", List.of("alice", "Tr0#ub4dor", "ub4dor")),
                 Arguments.of("https://alice:Tr0?ub4dor@hooks.example.com/x", List.of("alice", "Tr0?ub4dor", "ub4dor")),
-                Arguments.of("https://alice:AbC/dEf+gh==@hooks.example.com/x", List.of("alice", "AbC/dEf+gh==", "dEf+gh==")));
+                Arguments.of("https://alice:AbC/dEf+gh==@hooks.example.com/x", List.of("alice", "AbC/dEf+gh==", "dEf+gh==")),
+                // scheme without "//": opaque URI, no host
+                Arguments.of("https:alice:Tr0ub4dor@hooks.example.com/x", List.of("alice", "Tr0ub4dor")));
     }
 
     @ParameterizedTest(name = "url ''{0}''")
