@@ -38,6 +38,8 @@ public final class TargetCircuit {
     private final List<CircuitTransition> transitions = new ArrayList<>();
 
     private Instant since;
+    /** End of the current OPEN wait: from then on a probe is permitted (HALF_OPEN). */
+    private Instant openUntil;
     private String why = "closed since the startup gate opened";
     /** Cause to attach to a transition fired by the call in progress. */
     private String pendingWhy;
@@ -58,7 +60,11 @@ public final class TargetCircuit {
                 .slowCallRateThreshold(settings.slowRateThreshold())
                 .slowCallDurationThreshold(slowThreshold)
                 .permittedNumberOfCallsInHalfOpenState(settings.halfOpenProbes())
-                .waitIntervalFunctionInOpenState(attempt -> openWait.next().toMillis())
+                .waitIntervalFunctionInOpenState(attempt -> {
+                    Duration wait = openWait.next();
+                    openUntil = clock.instant().plus(wait);
+                    return wait.toMillis();
+                })
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .writableStackTraceEnabled(false)
                 .clock(clock)
@@ -95,6 +101,11 @@ public final class TargetCircuit {
         pendingReason = NO_REASON;
         if (breaker.getState() == CircuitBreaker.State.OPEN) {
             pendingWhy = "the open wait elapsed: trial probes start";
+            // resilience4j permits only strictly after the wait; the wait is "at least", so the
+            // instant it ends already counts.
+            if (openUntil != null && !clock.instant().isBefore(openUntil)) {
+                breaker.transitionToHalfOpenState();
+            }
         }
         boolean permitted = breaker.tryAcquirePermission();
         pendingWhy = null;
@@ -108,14 +119,16 @@ public final class TargetCircuit {
         pendingResult = result;
         pendingReason = result.reasonCode();
         pendingWhy = before == CircuitBreaker.State.HALF_OPEN && bad ? badTrialCause(result) : null;
+        if (before == CircuitBreaker.State.HALF_OPEN && bad) {
+            // Re-open before recording: if this was the last trial, resilience4j would compare the
+            // trials' rates with the thresholds and could close on it (e.g. 1 slow of 2 = 50 % < 75 %).
+            breaker.transitionToOpenState();
+        }
         long nanos = result.total().toNanos();
         if (result.outcome() == Outcome.FAILED) {
             breaker.onError(nanos, TimeUnit.NANOSECONDS, ProbeFailedException.INSTANCE);
         } else {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        }
-        if (before == CircuitBreaker.State.HALF_OPEN && bad && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
-            breaker.transitionToOpenState();
         }
         pendingResult = null;
         pendingWhy = null;

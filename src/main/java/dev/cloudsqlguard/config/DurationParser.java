@@ -40,7 +40,9 @@ public final class DurationParser {
                 case "h" -> amount * 3_600_000;
                 default -> amount * 86_400_000;
             };
-            if (millis > Long.MAX_VALUE / 2.0) {
+            if (millis * 1_000_000 >= Long.MAX_VALUE) {
+                // beyond what a long of nanoseconds holds (about 292 years): Math.round would
+                // silently clamp it to a different duration
                 return Optional.empty();
             }
             return Optional.of(Duration.ofNanos(Math.round(millis * 1_000_000)));

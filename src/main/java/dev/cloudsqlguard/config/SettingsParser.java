@@ -33,7 +33,8 @@ public final class SettingsParser {
     private static final Pattern SOCKET_FILE = Pattern.compile("\\.s\\.PGSQL\\.(\\d{1,5})");
     /** PROJECT:REGION:INSTANCE, where PROJECT may itself be domain-scoped (example.com:project). */
     private static final Pattern INSTANCE = Pattern.compile("[a-z0-9][a-z0-9.\\-]*(:[a-z0-9][a-z0-9.\\-]*){2,3}");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[?[0-9A-Fa-f:.]+\\]?");
+    /** A host name or IPv4 address, an IPv6 literal in brackets, or a bare IPv6 literal (checked by {@link #isIpv6Literal}). */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f:.]+");
 
     /** Every property the guard knows, with its default (null: no default). Order = README order. */
     public static final Map<String, String> DEFAULTS;
@@ -189,7 +190,7 @@ public final class SettingsParser {
                     int port = Integer.parseInt(m.group(1));
                     if (port < 1 || port > 65535) {
                         v.problem("guard.target.socket", "port " + port + " in the socket file name is out of range 1-65535");
-                    } else if (v.isSet("guard.target.port") && v.port() != port) {
+                    } else if (v.isSet("guard.target.port") && v.port() > 0 && v.port() != port) {
                         v.problem("guard.target.port", "is " + v.port() + " but the socket file name says " + port
                                 + "; leave guard.target.port unset with guard.target.socket");
                     } else if (socketPathFits(v, "guard.target.socket", file.get(), "use a shorter path")) {
@@ -204,10 +205,10 @@ public final class SettingsParser {
         } else {
             String h = host.get();
             int port = v.port();
-            if (!HOST.matcher(h).matches()) {
+            String bare = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+            if (!HOST.matcher(h).matches() || bare.contains(":") && !isIpv6Literal(bare)) {
                 v.problem("guard.target.host", "'" + h + "' is not a host name or IP address");
             } else if (port > 0) {
-                String bare = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
                 endpoint = new Endpoint.Tcp(bare, port);
             }
             defaultName = h + ":" + port;
@@ -251,6 +252,15 @@ public final class SettingsParser {
             v.problem("guard.target.name", "must be at most 128 printable ASCII characters");
         }
         return new TargetSettings(name, endpoint, database, user, passwordSource, requirePrimary);
+    }
+
+    /** True for a syntactically valid IPv6 address (no name lookup: java.net.URI checks the literal). */
+    private static boolean isIpv6Literal(String text) {
+        try {
+            return new URI("tcp://[" + text + "]").getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean socketPathFits(Values v, String property, Path file, String advice) {
@@ -334,8 +344,18 @@ public final class SettingsParser {
         return new SignalSettings(stateFile, new WebhookSettings(urls, secret, timeout, attempts, backoff, queue), keepAlive);
     }
 
+    /**
+     * Hides any user info: everything between the scheme and the last '@', so that a password
+     * typed with raw '/', '@', '?' or '#' in it is hidden too (over-hiding is harmless here).
+     */
     private static String redactUserInfo(String url) {
-        return url.replaceAll("//[^/@]*@", "//****@");
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int slashes = url.indexOf("//");
+        int start = slashes >= 0 && slashes < at ? slashes + 2 : url.indexOf(':') + 1;
+        return url.substring(0, start) + "****" + url.substring(at);
     }
 
     // ---- admin --------------------------------------------------------------------------
