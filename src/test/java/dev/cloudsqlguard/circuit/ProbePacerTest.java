@@ -17,7 +17,7 @@ class ProbePacerTest {
     static final Duration RECHECK = Duration.ofMillis(250);
 
     final ProbePacer pacer = new ProbePacer(
-            new ProbeSettings(INTERVAL, Duration.ofSeconds(1), STARTUP, Duration.ofMillis(500), "SELECT 1"),
+            new ProbeSettings(INTERVAL, Duration.ofSeconds(1), STARTUP, Duration.ofMillis(500), "SELECT 1", Duration.ofMinutes(10)),
             new CircuitSettings(4, 4, 50f, 75f, Duration.ofSeconds(5), 0.5, 2, RECHECK));
 
     @ParameterizedTest

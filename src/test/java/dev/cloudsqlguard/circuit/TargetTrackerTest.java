@@ -26,7 +26,7 @@ class TargetTrackerTest {
             "postgres", Optional.empty(), Optional.empty(), false);
     /** interval 2s, timeout 1s, startup interval 100ms, slow threshold 500ms. */
     static final ProbeSettings PROBE = new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
-            Duration.ofMillis(100), Results.SLOW_THRESHOLD, "SELECT 1");
+            Duration.ofMillis(100), Results.SLOW_THRESHOLD, "SELECT 1", Duration.ofMinutes(10));
     static final CircuitSettings CIRCUIT = TargetCircuitTest.DEFAULTS;
     static final Duration INTERVAL = Duration.ofSeconds(2);
     static final Duration STARTUP_INTERVAL = Duration.ofMillis(100);

@@ -117,7 +117,7 @@ class SettingsParserTest {
         assertThat(t.handshakeUser()).isEqualTo("postgres");
 
         assertThat(s.probe()).isEqualTo(new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofMillis(100), Duration.ofMillis(500), "SELECT 1"));
+                Duration.ofMillis(100), Duration.ofMillis(500), "SELECT 1", Duration.ofMinutes(10)));
         assertThat(s.circuit()).isEqualTo(new CircuitSettings(4, 4, 50f, 75f, Duration.ofSeconds(5), 0.5, 2,
                 Duration.ofMillis(250)));
 
@@ -137,7 +137,8 @@ class SettingsParserTest {
 
     @Test
     void defaultsTableListsEveryPropertyOnceWithTheDocumentedDefaults() {
-        assertThat(SettingsParser.DEFAULTS).hasSize(34);
+        assertThat(SettingsParser.DEFAULTS).hasSize(35);
+        assertThat(SettingsParser.DEFAULTS).containsEntry("guard.probe.session-max-age", "10m");
         assertThat(SettingsParser.DEFAULTS.keySet()).allMatch(k -> k.startsWith("guard.") && k.matches("[a-z.\\-]+"));
         assertThat(SettingsParser.DEFAULTS)
                 .containsEntry("guard.target.socket-dir", "/cloudsql")
