@@ -182,7 +182,7 @@ class DockerfilesTest {
         assertThat(stageName(from(build))).isEqualTo("build");
         List<Instruction> runs = in(build, "RUN");
         assertThat(runs).as("a RUN that packages the native executable")
-                .anySatisfy(r -> assertThat(r.args()).contains("mvn", "package", "-Dnative"));
+                .anySatisfy(r -> assertThat(r.words()).contains("mvn", "package", "-Dnative"));
         // The project's pom and sources are what it compiles.
         assertThat(in(build, "COPY")).anySatisfy(c -> assertThat(c.words()).contains("pom.xml"))
                 .anySatisfy(c -> assertThat(c.words()).contains("src"));
