@@ -75,21 +75,9 @@ class ManifestsTest {
     /** Cloud Run's limit on a startup probe: failureThreshold x periodSeconds. */
     static final int CLOUD_RUN_STARTUP_BUDGET_SECONDS = 240;
 
-    /** The guard.* properties the guard reads (GuardConfig), the brief's list and the rest of the mapping. */
-    static final List<String> GUARD_PROPERTIES = List.of(
-            "guard.target.name", "guard.target.instance", "guard.target.socket-dir", "guard.target.socket",
-            "guard.target.host", "guard.target.port", "guard.target.database", "guard.target.user",
-            "guard.target.password", "guard.target.password-file", "guard.target.require-primary",
-            "guard.probe.interval", "guard.probe.timeout", "guard.probe.startup-interval",
-            "guard.probe.slow-threshold", "guard.probe.query",
-            "guard.circuit.window-size", "guard.circuit.minimum-probes", "guard.circuit.failure-rate-threshold",
-            "guard.circuit.slow-rate-threshold", "guard.circuit.open-wait", "guard.circuit.open-wait-spread",
-            "guard.circuit.half-open-probes", "guard.circuit.recheck-interval",
-            "guard.signal.state-file", "guard.signal.sse-keep-alive", "guard.signal.webhook.urls",
-            "guard.signal.webhook.secret", "guard.signal.webhook.timeout", "guard.signal.webhook.max-attempts",
-            "guard.signal.webhook.backoff", "guard.signal.webhook.queue-size",
-            "guard.admin.enabled", "guard.admin.token");
-    /** The same, as environment variables (SmallRye Config: upper case, '.' and '-' become '_'). */
+    /** The guard.* properties the guard knows: the parser's table is the single source. */
+    static final List<String> GUARD_PROPERTIES = List.copyOf(dev.cloudsqlguard.config.SettingsParser.DEFAULTS.keySet());
+
     static final Set<String> GUARD_ENV = GUARD_PROPERTIES.stream()
             .map(p -> p.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"))
             .collect(Collectors.toCollection(TreeSet::new));
