@@ -45,6 +45,8 @@ public final class TargetCircuit {
     private String pendingWhy;
     private String pendingReason = NO_REASON;
     private ProbeResult pendingResult;
+    /** Set while undoing a transition that must not be announced (see {@link #record}). */
+    private boolean silent;
 
     public TargetCircuit(String target, CircuitSettings settings, Duration slowThreshold, Clock clock, DoubleSupplier random) {
         this.target = target;
@@ -74,7 +76,7 @@ public final class TargetCircuit {
         breaker.getEventPublisher().onStateTransition(event -> {
             CircuitState from = map(event.getStateTransition().getFromState());
             CircuitState to = map(event.getStateTransition().getToState());
-            if (from == to) {
+            if (from == to || silent) {
                 return;
             }
             Instant at = clock.instant();
@@ -127,6 +129,20 @@ public final class TargetCircuit {
         long nanos = result.total().toNanos();
         if (result.outcome() == Outcome.FAILED) {
             breaker.onError(nanos, TimeUnit.NANOSECONDS, ProbeFailedException.INSTANCE);
+        } else if (before == CircuitBreaker.State.CLOSED && !bad) {
+            // A good probe never opens the circuit. resilience4j can: while its window fills up
+            // (after the gate or a release), "fail, fail, ok, ok" reaches the minimum on the last
+            // ok with 50 % failed, and would open just as the database recovered. Record it
+            // silently and, if it tipped the breaker, undo that with a fresh window.
+            silent = true;
+            try {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                if (breaker.getState() == CircuitBreaker.State.OPEN) {
+                    breaker.transitionToClosedState();
+                }
+            } finally {
+                silent = false;
+            }
         } else {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         }

@@ -159,6 +159,35 @@ class TargetCircuitTest {
     }
 
     @Test
+    void aGoodProbeNeverOpensTheCircuitWhileTheWindowFills() {
+        // fail, fail, ok, ok: the minimum of 4 is reached on the last ok with 50 % failed.
+        probe(refused());
+        probe(refused());
+        probe(ok(20, now()));
+        probe(ok(20, now()));
+        assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(circuit.drainTransitions()).isEmpty();
+        assertThat(circuit.view().why()).doesNotContain("latest: none");
+        // the window starts afresh: two new failures in the next four still open it
+        good(2);
+        probe(refused());
+        probe(refused());
+        assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
+        assertThat(circuit.drainTransitions()).singleElement()
+                .satisfies(t -> assertThat(t.reason()).isEqualTo("connect_refused"));
+    }
+
+    @Test
+    void aSlowProbeMayStillOpenTheCircuitWhileTheWindowFills() {
+        probe(ok(20, now()));
+        probe(slow(700, now()));
+        probe(slow(700, now()));
+        assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
+        probe(slow(700, now()));
+        assertThat(circuit.state()).as("3 of the first 4 slow: a slow probe is not a good one").isEqualTo(CircuitState.OPEN);
+    }
+
+    @Test
     void twoFailuresInterleavedInTheLastFourOpen() {
         good(3);
         probe(failed(Reason.HANDSHAKE_TIMEOUT, now()));
