@@ -61,8 +61,7 @@ public class ProbeMetrics {
         for (TargetEvent e : update.events()) {
             if (e instanceof TargetEvent.Transitioned tr) {
                 CircuitTransition t = tr.transition();
-                counter("guard.circuit.transitions", "Circuit state changes", "target", t.target(),
-                        "from", t.from().code(), "to", t.to().code()).increment();
+                transitions(t.target(), t.from(), t.to()).increment();
             }
         }
     }
@@ -84,6 +83,11 @@ public class ProbeMetrics {
         for (Reason reason : Reason.values()) {
             probes(target, Outcome.FAILED.code(), reason.code());
         }
+        // The automatic transitions exist from the start, so increase() works on the first one.
+        transitions(target, CircuitState.CLOSED, CircuitState.OPEN);
+        transitions(target, CircuitState.OPEN, CircuitState.HALF_OPEN);
+        transitions(target, CircuitState.HALF_OPEN, CircuitState.CLOSED);
+        transitions(target, CircuitState.HALF_OPEN, CircuitState.OPEN);
         for (CircuitState state : CircuitState.values()) {
             Gauge.builder("guard.circuit.state", store, s -> circuitIs(s, target, state))
                     .description("1 for the target's current circuit state, 0 for the others")
@@ -115,6 +119,11 @@ public class ProbeMetrics {
                 .minimumExpectedValue(BUCKETS[0])
                 .maximumExpectedValue(BUCKETS[BUCKETS.length - 1])
                 .register(registry));
+    }
+
+    private Counter transitions(String target, CircuitState from, CircuitState to) {
+        return counter("guard.circuit.transitions", "Circuit state changes", "target", target,
+                "from", from.code(), "to", to.code());
     }
 
     private Counter probes(String target, String outcome, String reason) {
