@@ -1,0 +1,127 @@
+package dev.cloudsqlguard.it;
+
+import dev.cloudsqlguard.fixture.PgFixture;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Gives a black-box test a real PostgreSQL on a Cloud SQL shaped socket and points the packaged
+ * guard at it. Init args: {@code start=true|false} (is the database up before the guard
+ * boots?), and any {@code guard.*} key, passed through as configuration.
+ */
+public class FixtureResource implements QuarkusTestResourceLifecycleManager {
+
+    private static volatile PgFixture fixture;
+    private static volatile Path workDir;
+    private static volatile WebhookReceiver webhook;
+    /** Shared with tests that check the signature. */
+    public static final String WEBHOOK_SECRET = "it-webhook-secret-7f3a9c";
+    public static final String ADMIN_TOKEN = "it-admin-token-0123456789abcdef";
+    /**
+     * A probe query whose latency the test controls: each call consumes one unit of
+     * {@code guard_slow.budget} and sleeps {@code guard_slow.seconds} while units remain.
+     */
+    public static final String SLOW_QUERY = "SELECT guard_probe()";
+    private Map<String, String> args = Map.of();
+
+    /** The running test's database. */
+    public static PgFixture fixture() {
+        return fixture;
+    }
+
+    /** A scratch directory of the running test (state file, password file). */
+    public static Path workDir() {
+        return workDir;
+    }
+
+    static WebhookReceiver webhook() {
+        return webhook;
+    }
+
+    /** The next {@code probes} probe queries each sleep {@code seconds}. */
+    public static void slowNextProbes(int probes, double seconds) {
+        fixture.psql(fixture.database(), "UPDATE guard_slow SET budget = " + probes + ", seconds = " + seconds);
+    }
+
+    public static Path stateFile() {
+        return workDir.resolve("run/state.json");
+    }
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        this.args = initArgs;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            boolean startNow = Boolean.parseBoolean(args.getOrDefault("start", "false"));
+            fixture = startNow ? PgFixture.create() : PgFixture.createStopped();
+            workDir = Files.createTempDirectory("guard-it-");
+            Path passwordFile = workDir.resolve("password");
+            Files.writeString(passwordFile, fixture.password() + "\n");
+            if (startNow) {
+                if (Boolean.parseBoolean(args.getOrDefault("slowQuery", "false"))) {
+                    fixture.psql(fixture.database(), """
+                            CREATE TABLE guard_slow (budget int NOT NULL, seconds float8 NOT NULL);
+                            INSERT INTO guard_slow VALUES (0, 0);
+                            CREATE FUNCTION guard_probe() RETURNS int LANGUAGE plpgsql SECURITY DEFINER AS $$
+                            DECLARE pause float8;
+                            BEGIN
+                              UPDATE guard_slow SET budget = budget - 1 WHERE budget > 0 RETURNING seconds INTO pause;
+                              IF pause IS NOT NULL THEN PERFORM pg_sleep(pause); END IF;
+                              RETURN 1;
+                            END $$;
+                            """);
+                }
+            }
+            Map<String, String> config = new HashMap<>();
+            config.put("guard.target.instance", fixture.instance());
+            config.put("guard.target.socket-dir", fixture.cloudsqlRoot().toString());
+            config.put("guard.target.user", fixture.user());
+            if (Boolean.parseBoolean(args.getOrDefault("passwordInline", "false"))) {
+                config.put("guard.target.password", fixture.password());
+            } else {
+                config.put("guard.target.password-file", passwordFile.toString());
+            }
+            config.put("guard.target.database", fixture.database());
+            config.put("guard.signal.state-file", stateFile().toString());
+            if (Boolean.parseBoolean(args.getOrDefault("webhook", "false"))) {
+                webhook = new WebhookReceiver(WEBHOOK_SECRET);
+                config.put("guard.signal.webhook.urls", webhook.url());
+                config.put("guard.signal.webhook.secret", WEBHOOK_SECRET);
+            }
+            if (Boolean.parseBoolean(args.getOrDefault("admin", "false"))) {
+                config.put("guard.admin.enabled", "true");
+                config.put("guard.admin.token", ADMIN_TOKEN);
+            }
+            if (Boolean.parseBoolean(args.getOrDefault("slowQuery", "false"))) {
+                config.put("guard.probe.query", SLOW_QUERY);
+            }
+            args.forEach((k, v) -> {
+                if (k.startsWith("guard.") || k.startsWith("quarkus.")) {
+                    config.put(k, v.replace("${workDir}", workDir.toString()));
+                }
+            });
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (webhook != null) {
+            webhook.close();
+            webhook = null;
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+}

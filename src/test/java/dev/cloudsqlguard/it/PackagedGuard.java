@@ -1,0 +1,123 @@
+package dev.cloudsqlguard.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Launches the packaged guard as a process, the way a user runs it: the native executable when
+ * the build produced one, else {@code java -jar} on the fast-jar (read from Quarkus's
+ * {@code target/quarkus-artifact.properties}, the same file {@code @QuarkusIntegrationTest} uses).
+ */
+final class PackagedGuard {
+
+    record Run(int exitCode, String stdout, String stderr) {
+        String all() {
+            return stdout + stderr;
+        }
+    }
+
+    private PackagedGuard() {
+    }
+
+    static List<String> command(String... args) {
+        Path target = Path.of("target");
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(target.resolve("quarkus-artifact.properties"))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("package the application first (mvn package)", e);
+        }
+        Path artifact = target.resolve(p.getProperty("path")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>();
+        if ("native".equals(p.getProperty("type"))) {
+            cmd.add(artifact.toString());
+        } else {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-jar");
+            cmd.add(artifact.toString());
+        }
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static boolean isNative() {
+        return command().size() == 1;
+    }
+
+    /** Starts the guard with the given environment (only GUARD_*-free inherited env plus these). */
+    static Process start(Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args));
+        pb.environment().keySet().removeIf(k -> k.startsWith("GUARD_") || k.startsWith("QUARKUS_"));
+        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Runs to completion (bounded), capturing output. */
+    static Run run(Map<String, String> env, Duration limit, String... args) throws IOException, InterruptedException {
+        Process p = start(env, args);
+        p.getOutputStream().close();
+        var out = readAsync(p.getInputStream());
+        var err = readAsync(p.getErrorStream());
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the guard did not exit within " + limit + "; output so far:\n" + out.get() + err.get());
+        }
+        return new Run(p.exitValue(), out.get(), err.get());
+    }
+
+    static Output readAsync(java.io.InputStream in) {
+        Output o = new Output();
+        Thread t = new Thread(() -> {
+            try {
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    o.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        o.thread = t;
+        return o;
+    }
+
+    /** Output captured from a process stream. */
+    static final class Output {
+        private final StringBuilder text = new StringBuilder();
+        private Thread thread;
+
+        synchronized void append(String s) {
+            text.append(s);
+        }
+
+        String get() {
+            try {
+                if (thread != null) {
+                    thread.join(2000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                return text.toString();
+            }
+        }
+
+        synchronized String now() {
+            return text.toString();
+        }
+    }
+}
