@@ -5,7 +5,7 @@ import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Prober;
 import dev.cloudsqlguard.probe.Reason;
-import io.vertx.core.Vertx;
+import dev.cloudsqlguard.probe.ProbeVertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -26,13 +26,14 @@ public class WaitCommand {
     private static final String PREFIX = "cloudsql-guard wait: ";
 
     @Inject
-    Vertx vertx;
+    ProbeVertx probeVertx;
 
     public int run(GuardSettings settings, WaitArguments args, PrintStream out) {
         Optional<ProbeResult> last = Optional.empty();
         long start = System.nanoTime();
         long deadline = start + args.timeout().toNanos();
-        try (Prober prober = new Prober(settings.target(), settings.probe(), vertx, Clock.systemUTC(), System::nanoTime)) {
+        try (Prober prober = new Prober(settings.target(), settings.probe(),
+                settings.target().hasCredentials() ? probeVertx.get() : null, Clock.systemUTC(), System::nanoTime)) {
             Reason shown = null;
             while (true) {
                 ProbeResult r = prober.probe();

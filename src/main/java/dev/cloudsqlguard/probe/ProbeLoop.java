@@ -7,7 +7,6 @@ import dev.cloudsqlguard.circuit.TargetEvent;
 import dev.cloudsqlguard.circuit.TargetState;
 import dev.cloudsqlguard.circuit.TargetTracker;
 import dev.cloudsqlguard.config.GuardSettings;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -37,7 +36,7 @@ public class ProbeLoop {
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
 
     @Inject
-    Vertx vertx;
+    ProbeVertx probeVertx;
 
     @Inject
     GuardStateStore store;
@@ -61,7 +60,8 @@ public class ProbeLoop {
         this.settings = settings;
         SecureRandom random = new SecureRandom();
         this.tracker = new TargetTracker(settings.target(), settings.probe(), settings.circuit(), clock, random::nextDouble);
-        this.prober = new Prober(settings.target(), settings.probe(), vertx, clock, System::nanoTime);
+        this.prober = new Prober(settings.target(), settings.probe(),
+                settings.target().hasCredentials() ? probeVertx.get() : null, clock, System::nanoTime);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "guard-probe");
             t.setDaemon(true);
