@@ -149,6 +149,7 @@ class ObservabilityIT {
         } finally {
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
+            TempDirs.delete(dir);
         }
     }
 

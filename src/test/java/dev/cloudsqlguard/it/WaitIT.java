@@ -37,6 +37,7 @@ class WaitIT {
         if (db != null) {
             db.close();
         }
+        TempDirs.delete(scratch);
     }
 
     private static Map<String, String> env() {
