@@ -70,7 +70,7 @@ class WaitIT {
     @Test
     void exitsOneWhenTheServerIsStartingUp() throws Exception {
         Path socket = Files.createDirectories(scratch.resolve("stub/p:r:starting")).resolve(".s.PGSQL.5432");
-        try (WireStub stub = WireStub.errorResponse(socket, "57P03", "the database system is starting up")) {
+        try (WireStub stub = WireStub.unix(socket, WireStub.Script.error("57P03", "the database system is starting up"))) {
             PackagedGuard.Run run = PackagedGuard.run(Map.of("GUARD_TARGET_SOCKET", socket.toString()), LIMIT,
                     "wait", "--timeout", "1s");
             assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
