@@ -122,7 +122,7 @@ cmd = [java, '-XX:+UnlockExperimentalVMOptions', '-XX:+EnableJVMCI', '-XX:-UseJV
        '-Dorg.graalvm.nativeimage.imagecode=buildtime', '-Djava.system.class.loader=com.oracle.svm.hosted.NativeImageSystemClassLoader',
        '--enable-native-access=ALL-UNNAMED,org.graalvm.nativeimage.builder', '-Djdk.module.main=org.graalvm.nativeimage.builder',
        '--upgrade-module-path', ':'.join(comp), '--module-path', ':'.join(mp),
-       # Resolve every JDK module in the builder's boot layer, as GraalVM's own driver does: the
+       # Resolve every JDK module in the builder's boot layer (GraalVM's driver passes ALL-DEFAULT): the
        # image's class path may use any of them (java.net.http for webhooks, jdk.net, ...).
        '--add-modules=ALL-SYSTEM', '@' + os.path.join(bdir, 'exports.args')] + jvm + [
        '-m', 'org.graalvm.nativeimage.builder/com.oracle.svm.hosted.NativeImageGeneratorRunner',
