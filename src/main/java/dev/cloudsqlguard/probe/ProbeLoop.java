@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ public class ProbeLoop {
     private Prober prober;
     private TargetTracker tracker;
     private SocketWatcher watcher;
-    private ScheduledFuture<?> next;
+    private ProbeChain chain;
     private volatile GuardSettings settings;
 
     /** Starts probing with validated settings. Called once, by the main entry point. */
@@ -67,23 +68,25 @@ public class ProbeLoop {
             t.setDaemon(true);
             return t;
         });
+        ScheduledExecutorService ticks = executor;
+        this.chain = new ProbeChain((task, delay) -> {
+            try {
+                ScheduledFuture<?> f = ticks.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            } catch (RejectedExecutionException shuttingDown) {
+                return () -> { };
+            }
+        }, this::tick, settings.probe().interval());
         store.publish(store.current().with(tracker.state(), clock.instant()));
         if (settings.target().endpoint() instanceof Endpoint.UnixSocket unix) {
-            watcher = new SocketWatcher(unix.socketFile(), this::probeNow);
+            watcher = new SocketWatcher(unix.socketFile(), chain::probeNow);
             watcher.start();
         }
         LOG.infof("probing %s at %s (database %s, %s)", settings.target().name(), settings.target().endpoint().describe(),
                 settings.target().database(), settings.target().hasCredentials()
                         ? "query stage as user " + settings.target().user().get()
                         : "handshake only: no guard.target.user");
-        schedule(Duration.ZERO);
-    }
-
-    /** Probes as soon as possible (socket directory changed). Coalesces with a pending tick. */
-    public synchronized void probeNow() {
-        if (next != null && next.cancel(false)) {
-            next = executor.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
-        }
+        chain.start();
     }
 
     public GuardSettings settings() {
@@ -117,6 +120,9 @@ public class ProbeLoop {
         ScheduledExecutorService running;
         synchronized (this) {
             running = executor;
+            if (chain != null) {
+                chain.stop();
+            }
             if (running != null) {
                 running.shutdownNow();
             }
@@ -136,7 +142,8 @@ public class ProbeLoop {
         }
     }
 
-    private void tick() {
+    /** One probe (when the circuit permits it); returns the pause before the next tick. */
+    private Duration tick() {
         Duration delay = settings.probe().interval();
         try {
             store.beat(clock.instant());
@@ -157,9 +164,8 @@ public class ProbeLoop {
             delay = tracker.nextDelay();
         } catch (RuntimeException e) {
             LOG.errorf(e, "probe loop tick failed; retrying in %s", delay);
-        } finally {
-            schedule(delay);
         }
+        return delay;
     }
 
     private void publish(Optional<ProbeResult> result, List<TargetEvent> events) {
@@ -170,12 +176,5 @@ public class ProbeLoop {
         } catch (RuntimeException e) {
             LOG.errorf(e, "a signal observer failed");
         }
-    }
-
-    private synchronized void schedule(Duration delay) {
-        if (executor.isShutdown()) {
-            return;
-        }
-        next = executor.schedule(this::tick, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 }
