@@ -661,13 +661,30 @@ def bench_footprint(args, runtimes, base, report):
 # ---------------------------------------------------------------- 6. fleet
 
 def bench_fleet(args, runtimes, base, report):
+    """N guards against one server: steady-state cost, then two shared outages (a hang, and an
+    immediate restart that breaks every held session) and how spread out the recoveries are,
+    with the randomised OPEN wait and with a fixed one."""
     runtime, artifact = runtimes[-1]  # the native executable where built: the lightest process
     n = args.fleet if args.fleet else (50 if runtime == "native" else 10)
     pg = new_pg(base, "fleet", n * 3 + 20)
     pg.start()
-    rows = []
+    steady, rows = [], []
+
+    def hang():
+        os.kill(pg.pid(), signal.SIGSTOP)
+
+    def resume_hang():
+        os.kill(pg.pid(), signal.SIGCONT)
+
+    def crash():
+        subprocess.run(pg._as_pg([f"{pg.bin}/pg_ctl", "-D", pg.data, "-m", "immediate", "-w", "-s", "stop"]),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    outages = (("hang: SIGSTOP … SIGCONT", hang, resume_hang),
+               ("restart: `pg_ctl stop -m immediate` … `start`", crash, pg.start))
     try:
         for spread in ("0.5", "0"):
+            label = f"± {float(spread) * 100:.0f} %" + (" (default)" if spread == "0.5" else " (fixed 5 s)")
             guards = [Guard(runtime, artifact, pg, base, args.port + 10 + i, name=f"fleet{spread}",
                             env={"GUARD_CIRCUIT_OPEN_WAIT_SPREAD": spread}) for i in range(n)]
             try:
@@ -681,49 +698,55 @@ def bench_fleet(args, runtimes, base, report):
                 held = pg.held()
                 time.sleep(0.5)
                 backends, sessions = pg.backends_between(w0, w1), pg.sessions_between(w0, w1)
-                # shared outage: hang the server until every guard has opened its circuit, then a bit more
-                os.kill(pg.pid(), signal.SIGSTOP)
-                t_stop = mono()
-                wait_for(lambda: all(state_file_ready(g.state_file) is False for g in guards), 60, "every circuit open")
-                all_open = mono() - t_stop
-                time.sleep(args.fleet_outage)
-                os.kill(pg.pid(), signal.SIGCONT)
-                t0, w_resume = mono(), time.time()
-                back = [None] * n
-                deadline = t0 + 60
-                while mono() < deadline and any(b is None for b in back):
-                    for i, g in enumerate(guards):
-                        if back[i] is None and state_file_ready(g.state_file) is True:
-                            back[i] = mono() - t0
-                    time.sleep(POLL)
-                time.sleep(0.5)
-                logins = pg._log_times(w_resume, w_resume + 60, lambda l: "connection authorized: user=guard " in l)
-                peak = max((sum(1 for t in logins if s <= t < s + 1.0) for s in logins), default=0)
-                got = [b for b in back if b is not None]
-                rows.append([f"± {float(spread) * 100:.0f} %" + (" (default)" if spread == "0.5" else " (fixed 5 s)"),
-                             n, held, f"{backends * 60.0 / args.fleet_window:.0f}", f"{sessions * 60.0 / args.fleet_window:.1f}",
-                             f"{all_open:.1f} s",
-                             f"{min(got):.2f} / {statistics.median(got):.2f} / {max(got):.2f} s" if got else "n/a",
-                             f"{statistics.pstdev(got):.2f} s" if got else "n/a", f"{len(logins)} / {peak}",
-                             f"{n - len(got)}"])
-                log(f"fleet spread {spread}: held {held}, backends {backends}, recovery {rows[-1][6]} stdev {rows[-1][7]}, "
-                    f"logins {len(logins)}, at most {peak} in 1 s")
+                steady.append([label, n, held, f"{backends * 60.0 / args.fleet_window:.0f}",
+                               f"{sessions * 60.0 / args.fleet_window:.1f}"])
+                for kind, fail, resume in outages:
+                    t_fail = mono()
+                    fail()
+                    wait_for(lambda: all(state_file_ready(g.state_file) is False for g in guards), 60,
+                             "every circuit open")
+                    all_open = mono() - t_fail
+                    time.sleep(args.fleet_outage)
+                    w_resume = time.time()
+                    resume()
+                    t0 = mono()
+                    back = [None] * n
+                    deadline = t0 + 60
+                    while mono() < deadline and any(b is None for b in back):
+                        for i, g in enumerate(guards):
+                            if back[i] is None and state_file_ready(g.state_file) is True:
+                                back[i] = mono() - t0
+                        time.sleep(POLL)
+                    time.sleep(0.5)
+                    logins = pg._log_times(w_resume, w_resume + 60, lambda l: "connection authorized: user=guard " in l)
+                    peak = max((sum(1 for t in logins if s <= t < s + 1.0) for s in logins), default=0)
+                    got = [b for b in back if b is not None]
+                    rows.append([label, kind, f"{all_open:.1f} s",
+                                 f"{min(got):.2f} / {statistics.median(got):.2f} / {max(got):.2f} s" if got else "n/a",
+                                 f"{statistics.pstdev(got):.2f} s" if got else "n/a", f"{len(logins)} / {peak}",
+                                 f"{n - len(got)}"])
+                    log(f"fleet spread {spread}, {kind.split(':')[0]}: every circuit open after {all_open:.1f} s, "
+                        f"recovery {rows[-1][3]} stdev {rows[-1][4]}, logins {len(logins)}, at most {peak} in 1 s")
+                    time.sleep(3)
             finally:
                 for g in guards:
                     g.stop()
     finally:
         pg.stop()
-    report.table(f"6. Fleet: {n} guards ({runtime} processes) against one PostgreSQL",
-                 ["HALF_OPEN wait spread", "guards", "sessions held", "backends forked / min",
-                  "new sessions / min", "SIGSTOP → every circuit open", "recovery after SIGCONT min / median / max",
-                  "recovery stdev", "logins after resume: total / most in 1 s", "never recovered"], rows,
-                 [f"Each guard is its own {runtime} process with its own port and state file (polled every 5 ms). "
-                  f"Steady state measured over {args.fleet_window} s; the server then hangs (SIGSTOP) until every "
-                  f"circuit is open, plus {args.fleet_outage} s, and resumes.",
+    report.table(f"6. Fleet: {n} guards ({runtime} processes) against one PostgreSQL — steady state",
+                 ["OPEN wait spread", "guards", "sessions held", "backends forked / min", "new sessions / min"], steady,
+                 [f"Each guard is its own {runtime} process with its own port and state file. Measured over "
+                  f"{args.fleet_window} s."])
+    report.table("6. Fleet — a shared outage and the recoveries",
+                 ["OPEN wait spread", "outage", "outage → every circuit open",
+                  "resume → ready again: min / median / max", "stdev", "logins after resume: total / most in 1 s",
+                  "never recovered"], rows,
+                 [f"The outage lasts until every circuit is open, plus {args.fleet_outage} s. Recovery is read from "
+                  "each guard's state file (polled every 5 ms).",
                   "The spread randomises each guard's OPEN wait (5 s ± spread) so a fleet does not return to a "
                   "recovering database in one wave. Logins: sessions the guards authenticated (SCRAM) after the "
-                  "resume; 0 means every held session survived the hang (the probes failed at the handshake "
-                  "stage, so no query ran on the held session and none had to be replaced)."])
+                  "resume. After a hang the held sessions survive (the probes fail at the handshake stage, so no "
+                  "query runs on them); after a restart every guard must log in again."])
 
 
 # ---------------------------------------------------------------- main
