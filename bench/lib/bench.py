@@ -116,35 +116,36 @@ log_timezone = 'UTC'
         self._run([f"{self.bin}/pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-s", "start"])
         return mono()
 
-    def stop(self):
+    def stop(self, mode="fast", check=False):
+        """pg_ctl stop in the given mode (fast for teardown, immediate for a crash-like restart;
+        check=True when a failure to stop must end the run)."""
         pid = self.pid()
         if pid:
             try:
                 os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
-        subprocess.run(self._as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "-s", "stop"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        shutil.rmtree(self.sockdir, ignore_errors=True)
+        subprocess.run(self._as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-m", mode, "-w", "-s", "stop"]),
+                       check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def sql(self, query):
         out = subprocess.run(self._as_pg([f"{self.bin}/psql", "-h", self.sockdir, "-U", "postgres", "-d", "postgres",
                                           "-XAtc", query]), check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return out.stdout.decode().strip()
 
+    def session_times(self, t0, t1):
+        """When sessions of the role guard passed authentication (log_connections) between two times."""
+        return self._log_times(t0, t1, lambda line: "connection authorized: user=guard " in line)
+
     def sessions_between(self, t0, t1):
-        """Sessions of the role guard that passed authentication (log_connections) between two times."""
-        return len(self._log_times(t0, t1, lambda line: "connection authorized: user=guard " in line))
+        return len(self.session_times(t0, t1))
 
     def held(self, user="guard"):
         return int(self.sql(f"select count(*) from pg_stat_activity where usename = '{user}'"))
 
     def backends_between(self, t0, t1):
         """Backends forked (log_connections: 'connection received') between two wall-clock times."""
-        return len(self.backend_times(t0, t1))
-
-    def backend_times(self, t0, t1):
-        return self._log_times(t0, t1, lambda line: "connection received" in line)
+        return len(self._log_times(t0, t1, lambda line: "connection received" in line))
 
     def statements_between(self, t0, t1):
         """Statements run by the role guard (log_statement = all for that role) between two times."""
@@ -169,25 +170,26 @@ log_timezone = 'UTC'
 
 # ---------------------------------------------------------------- HTTP
 
-def http_code(port, path, timeout=1.0):
+def http_get(port, path, timeout):
+    """(status, body) of a GET on a fresh loopback connection."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         c.request("GET", path)
         r = c.getresponse()
-        r.read()
+        return r.status, r.read().decode()
+    finally:
         c.close()
-        return r.status
+
+
+def http_code(port, path, timeout=1.0):
+    try:
+        return http_get(port, path, timeout)[0]
     except OSError:
         return None
 
 
 def http_body(port, path, timeout=2.0):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    c.request("GET", path)
-    r = c.getresponse()
-    body = r.read().decode()
-    c.close()
-    return body
+    return http_get(port, path, timeout)[1]
 
 
 def wait_for(predicate, timeout, what):
@@ -283,7 +285,6 @@ class Guard:
             f.write(PASSWORD + "\n")
         os.chmod(pwfile, 0o600)
         self.cmd = [artifact] if runtime == "native" else ["java"] + os.environ.get("BENCH_JAVA_OPTS", "").split() + ["-jar", artifact]
-        self.cmd = [c for c in self.cmd if c]
         self.env = dict(os.environ,
                         GUARD_TARGET_INSTANCE=INSTANCE, GUARD_TARGET_SOCKET_DIR=pg.socket_root,
                         GUARD_TARGET_USER="guard", GUARD_TARGET_PASSWORD_FILE=pwfile, GUARD_TARGET_DATABASE="guard",
@@ -301,8 +302,12 @@ class Guard:
     def code(self, path):
         return http_code(self.port, path)
 
-    def wait_live(self, timeout=60):
-        return wait_for(lambda: self.code("/q/health/live") == 200 or self._died(), timeout, f"{self.runtime} guard live")
+    def wait_code(self, path, code, timeout=60):
+        """Waits until GET path answers code; fails at once, with the log's tail, if the guard exits."""
+        return wait_for(lambda: self.code(path) == code or self._died(), timeout, f"{self.runtime} guard: {path} = {code}")
+
+    def wait_live(self):
+        return self.wait_code("/q/health/live", 200)
 
     def _died(self):
         if self.proc.poll() is not None:
@@ -346,6 +351,11 @@ class Guard:
 
 def ms(seconds):
     return None if seconds is None else seconds * 1000.0
+
+
+def since(at, t0):
+    """Milliseconds from t0 to a watcher's time, None when it never saw its event."""
+    return None if at is None else ms(at - t0)
 
 
 def num(value):
@@ -418,14 +428,15 @@ def bench_detection(args, runtimes, base, report):
                 t0 = pg.start()
                 for t in [watch, *exits.values()]:
                     t.join(30)
-                guard_t.append(ms(watch.at - t0) if watch.at else None)
+                guard_t.append(since(watch.at, t0))
                 for k in loops:
-                    loop_t[k].append(ms(exits[k].at - t0) if exits[k].at else None)
+                    loop_t[k].append(since(exits[k].at, t0))
                 log(f"detection {runtime} #{trial + 1}: guard {num(guard_t[-1])} ms, "
                     + ", ".join(f"pg_isready/{k} {num(loop_t[k][-1])} ms" for k in loops))
             finally:
                 g.stop()
                 pg.stop()
+                shutil.rmtree(pg.sockdir, ignore_errors=True)  # absent at the next start, as before a proxy runs
         gs = summary(guard_t)
         for k in loops:
             ls = summary(loop_t[k])
@@ -452,7 +463,7 @@ def bench_outage(args, runtimes, base, report):
             ready_t, sse_t, file_t, loop_t, back_t = [], [], [], [], []
             try:
                 g.wait_live()
-                wait_for(lambda: g.code("/q/health/ready") == 200, 60, "ready")
+                g.wait_code("/q/health/ready", 200)
                 for trial in range(args.trials):
                     time.sleep(3 + random.uniform(0, 2))  # steady state, random probe phase
                     sse = SseWatch(g.port)
@@ -471,11 +482,11 @@ def bench_outage(args, runtimes, base, report):
                     t1 = mono()
                     back = Watch(lambda: g.code("/q/health/ready") == 200)
                     back.join(60)
-                    ready_t.append(ms(ready.at - t0) if ready.at else None)
-                    sse_t.append(ms(sse.at - t0) if sse.at else None)
-                    file_t.append(ms(sfile.at - t0) if sfile.at else None)
-                    loop_t.append(ms(loop_exit.at - t0) if loop_exit.at else None)
-                    back_t.append(ms(back.at - t1) if back.at else None)
+                    ready_t.append(since(ready.at, t0))
+                    sse_t.append(since(sse.at, t0))
+                    file_t.append(since(sfile.at, t0))
+                    loop_t.append(since(loop_exit.at, t0))
+                    back_t.append(since(back.at, t1))
                     log(f"outage {runtime} #{trial + 1}: ready 503 {num(ready_t[-1])} ms, SSE {num(sse_t[-1])} ms, "
                         f"state file {num(file_t[-1])} ms, pg_isready loop {num(loop_t[-1])} ms; "
                         f"back {num(back_t[-1])} ms after SIGCONT")
@@ -555,7 +566,7 @@ def bench_scrape(args, runtimes, base, report):
             g = Guard(runtime, artifact, pg, base, args.port, name="scrape").start()
             try:
                 g.wait_live()
-                wait_for(lambda: g.code("/q/health/ready") == 200, 60, "ready")
+                g.wait_code("/q/health/ready", 200)
                 for path in ("/q/health/ready", "/q/metrics"):  # warm-up (JIT, connection pools)
                     wrk(f"http://127.0.0.1:{g.port}{path}", 3, args.wrk_connections)
                 time.sleep(2)
@@ -608,14 +619,14 @@ def bench_footprint(args, runtimes, base, report):
             for trial in range(args.trials):  # boot time: several fresh starts against a running database
                 g = Guard(runtime, artifact, pg, base, args.port, name=f"boot{trial}").start()
                 try:
-                    at = wait_for(lambda: g.code("/q/health/started") == 200 or g._died(), 60, "started")
+                    at = g.wait_code("/q/health/started", 200)
                     to_open.append(ms(at - g.spawned))
                     started_in.append(ms(g.started_in()))
                 finally:
                     g.stop()
             g = Guard(runtime, artifact, pg, base, args.port, name="minute").start()
             try:
-                wait_for(lambda: g.code("/q/health/started") == 200 or g._died(), 60, "started")
+                g.wait_code("/q/health/started", 200)
                 time.sleep(2)
                 w0 = time.time()
                 time.sleep(minute)
@@ -677,8 +688,7 @@ def bench_fleet(args, runtimes, base, report):
         os.kill(pg.pid(), signal.SIGCONT)
 
     def crash():
-        subprocess.run(pg._as_pg([f"{pg.bin}/pg_ctl", "-D", pg.data, "-m", "immediate", "-w", "-s", "stop"]),
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pg.stop("immediate", check=True)
 
     outages = (("hang: SIGSTOP … SIGCONT", hang, resume_hang),
                ("restart: `pg_ctl stop -m immediate` … `start`", crash, pg.start))
@@ -718,7 +728,7 @@ def bench_fleet(args, runtimes, base, report):
                                 back[i] = mono() - t0
                         time.sleep(POLL)
                     time.sleep(0.5)
-                    logins = pg._log_times(w_resume, w_resume + 60, lambda l: "connection authorized: user=guard " in l)
+                    logins = pg.session_times(w_resume, w_resume + 60)
                     peak = max((sum(1 for t in logins if s <= t < s + 1.0) for s in logins), default=0)
                     got = [b for b in back if b is not None]
                     rows.append([label, kind, f"{all_open:.1f} s",
