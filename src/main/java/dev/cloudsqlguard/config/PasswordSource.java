@@ -26,15 +26,15 @@ public sealed interface PasswordSource permits PasswordSource.Literal, PasswordS
 
     /** A password given directly in configuration (env var). */
     final class Literal implements PasswordSource {
-        private final String value;
+        private final Secret value;
 
         private Literal(String value) {
-            this.value = Objects.requireNonNull(value);
+            this.value = new Secret(value);
         }
 
         @Override
         public String read() {
-            return value;
+            return value.reveal();
         }
 
         @Override

@@ -68,10 +68,9 @@ public class ProbeLoop {
             t.setDaemon(true);
             return t;
         });
-        ScheduledExecutorService ticks = executor;
         this.chain = new ProbeChain((task, delay) -> {
             try {
-                ScheduledFuture<?> f = ticks.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
                 return () -> f.cancel(false);
             } catch (RejectedExecutionException shuttingDown) {
                 return () -> { };
