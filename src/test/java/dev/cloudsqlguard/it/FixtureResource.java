@@ -123,6 +123,6 @@ public class FixtureResource implements QuarkusTestResourceLifecycleManager {
         if (fixture != null) {
             fixture.close();
         }
-        TempDirs.delete(workDir);
+        PgFixture.deleteRecursively(workDir);
     }
 }

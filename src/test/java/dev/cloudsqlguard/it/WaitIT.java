@@ -37,7 +37,7 @@ class WaitIT {
         if (db != null) {
             db.close();
         }
-        TempDirs.delete(scratch);
+        PgFixture.deleteRecursively(scratch);
     }
 
     private static Map<String, String> env() {
