@@ -1,6 +1,5 @@
 package dev.cloudsqlguard;
 
-import dev.cloudsqlguard.circuit.GuardStateStore;
 import dev.cloudsqlguard.cli.WaitArguments;
 import dev.cloudsqlguard.cli.WaitCommand;
 import dev.cloudsqlguard.cli.WaitVerdict;
@@ -8,10 +7,11 @@ import dev.cloudsqlguard.config.GuardConfig;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.InvalidConfigException;
 import dev.cloudsqlguard.config.SettingsParser;
-import dev.cloudsqlguard.probe.ProbeLoop;
+import dev.cloudsqlguard.loop.ProbeLoop;
 import dev.cloudsqlguard.signal.SseSignal;
 import dev.cloudsqlguard.signal.StateFileSignal;
 import dev.cloudsqlguard.signal.WebhookSignal;
+import dev.cloudsqlguard.state.GuardStateStore;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;

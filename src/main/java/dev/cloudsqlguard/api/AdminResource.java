@@ -1,10 +1,11 @@
 package dev.cloudsqlguard.api;
 
-import dev.cloudsqlguard.circuit.TargetState;
-import dev.cloudsqlguard.circuit.TargetTracker;
 import dev.cloudsqlguard.config.AdminSettings;
-import dev.cloudsqlguard.circuit.TargetEvent;
-import dev.cloudsqlguard.probe.ProbeLoop;
+import dev.cloudsqlguard.loop.ProbeLoop;
+import dev.cloudsqlguard.state.StatusDocument;
+import dev.cloudsqlguard.state.TargetEvent;
+import dev.cloudsqlguard.state.TargetState;
+import dev.cloudsqlguard.state.TargetTracker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;

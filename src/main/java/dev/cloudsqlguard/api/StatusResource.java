@@ -1,7 +1,8 @@
 package dev.cloudsqlguard.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cloudsqlguard.circuit.GuardStateStore;
+import dev.cloudsqlguard.state.GuardStateStore;
+import dev.cloudsqlguard.state.StatusDocument;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -2,10 +2,10 @@ package dev.cloudsqlguard.cli;
 
 import dev.cloudsqlguard.config.DurationParser;
 import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.loop.EpollVertx;
 import dev.cloudsqlguard.probe.ProbeResult;
-import dev.cloudsqlguard.probe.Prober;
 import dev.cloudsqlguard.probe.Reason;
-import dev.cloudsqlguard.probe.ProbeVertx;
+import dev.cloudsqlguard.probe.walk.StageWalker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -26,13 +26,13 @@ public class WaitCommand {
     private static final String PREFIX = "cloudsql-guard wait: ";
 
     @Inject
-    ProbeVertx probeVertx;
+    EpollVertx probeVertx;
 
     public int run(GuardSettings settings, WaitArguments args, PrintStream out) {
         Optional<ProbeResult> last = Optional.empty();
         long start = System.nanoTime();
         long deadline = start + args.timeout().toNanos();
-        try (Prober prober = new Prober(settings.target(), settings.probe(),
+        try (StageWalker prober = new StageWalker(settings.target(), settings.probe(),
                 settings.target().hasCredentials() ? probeVertx.get() : null, Clock.systemUTC(), System::nanoTime)) {
             Reason shown = null;
             while (true) {

@@ -1,6 +1,5 @@
 package dev.cloudsqlguard.config;
 
-import dev.cloudsqlguard.probe.Endpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

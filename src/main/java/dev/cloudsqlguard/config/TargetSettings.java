@@ -1,6 +1,5 @@
 package dev.cloudsqlguard.config;
 
-import dev.cloudsqlguard.probe.Endpoint;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package dev.cloudsqlguard.health;
 
-import dev.cloudsqlguard.circuit.TargetState;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.state.TargetState;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**

@@ -1,8 +1,8 @@
 package dev.cloudsqlguard.health;
 
-import dev.cloudsqlguard.circuit.GuardStateStore;
 import dev.cloudsqlguard.config.GuardSettings;
-import dev.cloudsqlguard.probe.ProbeLoop;
+import dev.cloudsqlguard.loop.ProbeLoop;
+import dev.cloudsqlguard.state.GuardStateStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;

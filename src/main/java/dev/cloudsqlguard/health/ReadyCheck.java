@@ -1,8 +1,8 @@
 package dev.cloudsqlguard.health;
 
-import dev.cloudsqlguard.circuit.GuardState;
-import dev.cloudsqlguard.circuit.GuardStateStore;
-import dev.cloudsqlguard.circuit.TargetState;
+import dev.cloudsqlguard.state.GuardState;
+import dev.cloudsqlguard.state.GuardStateStore;
+import dev.cloudsqlguard.state.TargetState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,9 +1,9 @@
 package dev.cloudsqlguard.signal;
 
 import dev.cloudsqlguard.circuit.CircuitTransition;
-import dev.cloudsqlguard.circuit.GuardUpdate;
-import dev.cloudsqlguard.circuit.TargetEvent;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.state.GuardUpdate;
+import dev.cloudsqlguard.state.TargetEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;

@@ -1,8 +1,9 @@
 package dev.cloudsqlguard.signal;
 
-import dev.cloudsqlguard.api.StatusDocument;
-import dev.cloudsqlguard.circuit.GuardStateStore;
-import dev.cloudsqlguard.circuit.GuardUpdate;
+import dev.cloudsqlguard.state.EventDocument;
+import dev.cloudsqlguard.state.GuardStateStore;
+import dev.cloudsqlguard.state.GuardUpdate;
+import dev.cloudsqlguard.state.StatusDocument;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

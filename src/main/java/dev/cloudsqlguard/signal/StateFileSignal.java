@@ -1,8 +1,8 @@
 package dev.cloudsqlguard.signal;
 
-import dev.cloudsqlguard.api.StatusDocument;
-import dev.cloudsqlguard.circuit.GuardState;
-import dev.cloudsqlguard.circuit.GuardUpdate;
+import dev.cloudsqlguard.state.GuardState;
+import dev.cloudsqlguard.state.GuardUpdate;
+import dev.cloudsqlguard.state.StatusDocument;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -2,6 +2,7 @@ package dev.cloudsqlguard.signal;
 
 import dev.cloudsqlguard.config.Secret;
 import dev.cloudsqlguard.config.WebhookSettings;
+import dev.cloudsqlguard.state.EventDocument;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

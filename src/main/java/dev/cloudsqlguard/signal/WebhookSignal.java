@@ -1,7 +1,8 @@
 package dev.cloudsqlguard.signal;
 
-import dev.cloudsqlguard.circuit.GuardUpdate;
 import dev.cloudsqlguard.config.WebhookSettings;
+import dev.cloudsqlguard.state.EventDocument;
+import dev.cloudsqlguard.state.GuardUpdate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

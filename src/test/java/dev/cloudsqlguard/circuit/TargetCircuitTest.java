@@ -15,10 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TargetCircuitTest {
+public class TargetCircuitTest {
 
     /** The documented defaults: window 4, minimum 4, 50 % failures, 75 % slow, 5 s ± 50 %, 2 trials. */
-    static final CircuitSettings DEFAULTS = new CircuitSettings(4, 4, 50f, 75f, Duration.ofSeconds(5), 0.5, 2,
+    public static final CircuitSettings DEFAULTS = new CircuitSettings(4, 4, 50f, 75f, Duration.ofSeconds(5), 0.5, 2,
             Duration.ofMillis(250));
 
     final FakeClock clock = new FakeClock();

@@ -3,7 +3,6 @@ package dev.cloudsqlguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cloudsqlguard.probe.Endpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.cloudsqlguard.config.Secret;
 import dev.cloudsqlguard.config.WebhookSettings;
+import dev.cloudsqlguard.state.EventDocument;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,0 +1,71 @@
+package dev.cloudsqlguard.probe.walk;
+
+import dev.cloudsqlguard.probe.Outcome;
+import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.Stage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Collects stage timings while one probe walks the path, then turns them into a
+ * {@link ProbeResult}. Time comes from injected sources so tests can drive it.
+ */
+public final class StageTimer {
+
+    private final String target;
+    private final Duration slowThreshold;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final long startNanos;
+    private final Map<Stage, Duration> latencies = new EnumMap<>(Stage.class);
+    private Stage current;
+    private long stageStart;
+
+    public StageTimer(String target, Duration slowThreshold, Clock clock, LongSupplier nanoTime) {
+        this.target = target;
+        this.slowThreshold = slowThreshold;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.startNanos = nanoTime.getAsLong();
+    }
+
+    /** Starts timing a stage; ends the previous one if it was still open. */
+    public void begin(Stage stage) {
+        endCurrent();
+        current = stage;
+        stageStart = nanoTime.getAsLong();
+    }
+
+    /** The stage being timed, or the last one that ran. */
+    public Stage stage() {
+        return current;
+    }
+
+    public ProbeResult succeeded(String detail) {
+        Stage last = current;
+        endCurrent();
+        Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
+        Outcome outcome = total.compareTo(slowThreshold) > 0 ? Outcome.SLOW : Outcome.OK;
+        return new ProbeResult(target, outcome, last, Optional.empty(), Optional.empty(), detail,
+                latencies, total, clock.instant());
+    }
+
+    public ProbeResult failed(Reason reason, String sqlState, String detail) {
+        Stage failing = current == null ? reason.usualStage() : current;
+        endCurrent();
+        Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
+        return new ProbeResult(target, Outcome.FAILED, failing, Optional.of(reason),
+                Optional.ofNullable(sqlState), detail, latencies, total, clock.instant());
+    }
+
+    private void endCurrent() {
+        if (current != null && !latencies.containsKey(current)) {
+            latencies.put(current, Duration.ofNanos(nanoTime.getAsLong() - stageStart));
+        }
+    }
+}

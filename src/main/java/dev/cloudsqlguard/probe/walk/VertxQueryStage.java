@@ -1,0 +1,191 @@
+package dev.cloudsqlguard.probe.walk;
+
+import dev.cloudsqlguard.config.Endpoint;
+import dev.cloudsqlguard.config.PasswordSource;
+import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.StageFailure;
+import dev.cloudsqlguard.probe.wire.SqlStateClassifier;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * The query stage on the Vert.x reactive PostgreSQL client. One authenticated connection is kept
+ * open and reused: steady state opens no new session per probe. The client bounds neither the
+ * authentication nor a query, so every wait here is bounded by the stage timeout; a connection
+ * whose state is unknown after a timeout is closed and replaced on the next probe.
+ */
+final class VertxQueryStage implements QueryStage {
+
+    private final Vertx vertx;
+    private final Endpoint endpoint;
+    private final String database;
+    private final String user;
+    private final PasswordSource password;
+    private final String query;
+    private final boolean requirePrimary;
+    private final Duration maxAge;
+    private final LongSupplier nanoTime;
+
+    private volatile PgConnection connection;
+    private volatile boolean broken;
+    private long openedAt;
+    private long sessionsOpened;
+
+    VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
+            String query, boolean requirePrimary, Duration maxAge, LongSupplier nanoTime) {
+        this.vertx = vertx;
+        this.endpoint = endpoint;
+        this.database = database;
+        this.user = user;
+        this.password = password;
+        this.query = query;
+        this.requirePrimary = requirePrimary;
+        this.maxAge = maxAge;
+        this.nanoTime = nanoTime;
+    }
+
+    @Override
+    public String run(Duration timeout) throws StageFailure {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        boolean expired = connection != null && nanoTime.getAsLong() - openedAt > maxAge.toNanos();
+        boolean reused = connection != null && !broken && !expired;
+        if (!reused) {
+            dropConnection();
+            connection = open(deadline, timeout);
+        }
+        try {
+            return execute(connection, deadline, timeout);
+        } catch (StageFailure failure) {
+            if (reused && failure.reason() == Reason.QUERY_FAILED && broken) {
+                // The kept connection died since the last probe (server restart, idle kill):
+                // that is not the database failing, so reconnect once within the same budget.
+                dropConnection();
+                connection = open(deadline, timeout);
+                return execute(connection, deadline, timeout);
+            }
+            throw failure;
+        }
+    }
+
+    @Override
+    public long sessionsOpened() {
+        return sessionsOpened;
+    }
+
+    @Override
+    public void close() {
+        dropConnection();
+    }
+
+    private PgConnection open(long deadline, Duration timeout) throws StageFailure {
+        PgConnectOptions options = new PgConnectOptions()
+                .setDatabase(database)
+                .setUser(user)
+                .setConnectTimeout((int) Math.max(1, timeout.toMillis()))
+                .setReconnectAttempts(0)
+                .setCachePreparedStatements(false)
+                .addProperty("application_name", "cloudsql-guard");
+        if (endpoint instanceof Endpoint.UnixSocket unix) {
+            // The client takes the socket directory as host and builds <dir>/.s.PGSQL.<port>.
+            options.setHost(unix.directory().toString()).setPort(unix.port());
+        } else {
+            Endpoint.Tcp tcp = (Endpoint.Tcp) endpoint;
+            options.setHost(tcp.host()).setPort(tcp.port());
+        }
+        if (password != null) {
+            try {
+                options.setPassword(password.read());
+            } catch (IOException e) {
+                throw new StageFailure(Reason.AUTH_FAILED, "cannot read the password file (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        Future<PgConnection> pending = PgConnection.connect(vertx, options);
+        try {
+            PgConnection opened = await(pending, deadline);
+            sessionsOpened++;
+            openedAt = nanoTime.getAsLong();
+            broken = false;
+            opened.closeHandler(v -> broken = true);
+            opened.exceptionHandler(e -> broken = true);
+            return opened;
+        } catch (TimeoutException e) {
+            // Do not leak the session if it completes after we gave up on it.
+            pending.onSuccess(PgConnection::close);
+            throw new StageFailure(Reason.QUERY_TIMEOUT,
+                    "opening the authenticated session took longer than " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw classify(e.getCause(), "opening the session");
+        }
+    }
+
+    private String execute(PgConnection conn, long deadline, Duration timeout) throws StageFailure {
+        try {
+            await(conn.query(query).execute(), deadline);
+            if (requirePrimary) {
+                RowSet<Row> rows = await(conn.query("SHOW transaction_read_only").execute(), deadline);
+                Iterator<Row> it = rows.iterator();
+                if (it.hasNext() && "on".equalsIgnoreCase(it.next().getString(0))) {
+                    throw new StageFailure(Reason.READ_ONLY, "25006", "transaction_read_only is on: this server is not a primary");
+                }
+            }
+            return "query succeeded";
+        } catch (TimeoutException e) {
+            broken = true; // a statement may still be running on it: start afresh next time
+            throw new StageFailure(Reason.QUERY_TIMEOUT, "the probe query took longer than " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw classify(e.getCause(), "running the probe query");
+        }
+    }
+
+    private <T> T await(Future<T> future, long deadline) throws TimeoutException, ExecutionException, StageFailure {
+        CompletableFuture<T> completion = future.toCompletionStage().toCompletableFuture();
+        long left = deadline - nanoTime.getAsLong();
+        try {
+            return completion.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageFailure(Reason.QUERY_FAILED, "interrupted");
+        }
+    }
+
+    private StageFailure classify(Throwable cause, String doing) {
+        if (cause instanceof PgException pg) {
+            String sqlState = pg.getSqlState();
+            return new StageFailure(SqlStateClassifier.atQuery(sqlState), sqlState, pg.getErrorMessage());
+        }
+        if (cause instanceof ClosedConnectionException) {
+            broken = true;
+            return new StageFailure(Reason.QUERY_FAILED, "the connection closed while " + doing);
+        }
+        if (cause instanceof ConnectException) {
+            return new StageFailure(Reason.CONNECT_REFUSED, doing + ": " + cause.getMessage());
+        }
+        broken = true;
+        String message = cause == null ? "unknown error" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new StageFailure(Reason.QUERY_FAILED, doing + " failed: " + message);
+    }
+
+    private void dropConnection() {
+        PgConnection old = connection;
+        connection = null;
+        if (old != null) {
+            old.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.cloudsqlguard.probe.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The few pieces of the PostgreSQL frontend/backend protocol (v3) the credential-free handshake
+ * needs: building a StartupMessage and reading ErrorResponse fields. Pure byte manipulation.
+ */
+public final class PgWire {
+
+    /** Protocol version 3.0 as sent in the StartupMessage. */
+    public static final int PROTOCOL_3_0 = 196608;
+    /** Larger answers to a StartupMessage are not PostgreSQL: refuse to buffer them. */
+    public static final int MAX_MESSAGE_LENGTH = 64 * 1024;
+
+    private PgWire() {
+    }
+
+    /** A StartupMessage: length, protocol version, then NUL-terminated key/value pairs. */
+    public static byte[] startupMessage(String user, String database, String applicationName) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        putCString(body, "user");
+        putCString(body, user);
+        putCString(body, "database");
+        putCString(body, database);
+        putCString(body, "application_name");
+        putCString(body, applicationName);
+        body.write(0);
+        byte[] pairs = body.toByteArray();
+        ByteBuffer buffer = ByteBuffer.allocate(8 + pairs.length);
+        buffer.putInt(8 + pairs.length);
+        buffer.putInt(PROTOCOL_3_0);
+        buffer.put(pairs);
+        return buffer.array();
+    }
+
+    /**
+     * Parses the fields of an ErrorResponse or NoticeResponse body (after type and length):
+     * a sequence of (field code byte, NUL-terminated string), ended by a zero byte.
+     */
+    public static Map<Character, String> errorFields(byte[] body) {
+        Map<Character, String> fields = new HashMap<>();
+        int i = 0;
+        while (i < body.length && body[i] != 0) {
+            char code = (char) body[i++];
+            int start = i;
+            while (i < body.length && body[i] != 0) {
+                i++;
+            }
+            fields.put(code, new String(body, start, i - start, StandardCharsets.UTF_8));
+            i++;
+        }
+        return fields;
+    }
+
+    private static void putCString(ByteArrayOutputStream out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
+        out.write(0);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.cloudsqlguard.signal;
+
+import dev.cloudsqlguard.circuit.CircuitState;
+import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.probe.Outcome;
+import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.Stage;
+import dev.cloudsqlguard.state.GuardStateStore;
+import dev.cloudsqlguard.state.GuardUpdate;
+import dev.cloudsqlguard.state.TargetEvent;
+import dev.cloudsqlguard.state.TargetState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prometheus metrics (all named {@code guard_…}). Label values come only from fixed vocabularies
+ * (target names from configuration, stage, outcome, reason codes, circuit states): never an
+ * error message. Gauges read the published state, so a scrape never touches the database.
+ */
+@ApplicationScoped
+public class GuardMetrics {
+
+    /** From sub-millisecond socket checks to multi-second timeouts. */
+    static final Duration[] BUCKETS = {
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+        Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    GuardStateStore store;
+
+    private final Set<String> registeredTargets = ConcurrentHashMap.newKeySet();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    void onUpdate(@Observes GuardUpdate update) {
+        for (TargetState t : update.state().targets().values()) {
+            if (registeredTargets.add(t.name())) {
+                register(t.name());
+            }
+        }
+        update.probe().ifPresent(this::recordProbe);
+        for (TargetEvent e : update.events()) {
+            if (e instanceof TargetEvent.Transitioned tr) {
+                CircuitTransition t = tr.transition();
+                transitions(t.target(), t.from(), t.to()).increment();
+            }
+        }
+    }
+
+    private void recordProbe(ProbeResult r) {
+        for (Map.Entry<Stage, Duration> e : r.latencies().entrySet()) {
+            timer(r.target(), e.getKey()).record(e.getValue().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        probes(r.target(), r.outcome().code(), r.reasonCode()).increment();
+    }
+
+    private void register(String target) {
+        // Pre-create every series so rate() and alerts work from the first scrape.
+        for (Stage stage : Stage.values()) {
+            timer(target, stage);
+        }
+        probes(target, Outcome.OK.code(), "none");
+        probes(target, Outcome.SLOW.code(), "none");
+        for (Reason reason : Reason.values()) {
+            probes(target, Outcome.FAILED.code(), reason.code());
+        }
+        // The automatic transitions exist from the start, so increase() works on the first one.
+        transitions(target, CircuitState.CLOSED, CircuitState.OPEN);
+        transitions(target, CircuitState.OPEN, CircuitState.HALF_OPEN);
+        transitions(target, CircuitState.HALF_OPEN, CircuitState.CLOSED);
+        transitions(target, CircuitState.HALF_OPEN, CircuitState.OPEN);
+        for (CircuitState state : CircuitState.values()) {
+            Gauge.builder("guard.circuit.state", store, s -> circuitIs(s, target, state))
+                    .description("1 for the target's current circuit state, 0 for the others")
+                    .tags("target", target, "state", state.code())
+                    .register(registry);
+        }
+        Gauge.builder("guard.target.up", store, s -> target(s, target)
+                        .flatMap(TargetState::lastResult).map(r -> r.succeeded() ? 1.0 : 0.0).orElse(0.0))
+                .description("1 if the latest probe of the target reached the database")
+                .tags("target", target)
+                .register(registry);
+        Gauge.builder("guard.last.success.timestamp.seconds", store, s -> target(s, target)
+                        .flatMap(TargetState::lastSuccess).map(i -> i.toEpochMilli() / 1000.0).orElse(0.0))
+                .description("Unix time of the target's latest successful probe (0 before the first)")
+                .tags("target", target)
+                .register(registry);
+        if (registeredTargets.size() == 1) {
+            Gauge.builder("guard.started", store, s -> s.current().started() ? 1.0 : 0.0)
+                    .description("1 once every target has had one fully successful probe (latched)")
+                    .register(registry);
+        }
+    }
+
+    private Timer timer(String target, Stage stage) {
+        return timers.computeIfAbsent(target + '\u0000' + stage, k -> Timer.builder("guard.probe.duration")
+                .description("Latency of each probe stage")
+                .tags("target", target, "stage", stage.code())
+                .serviceLevelObjectives(BUCKETS)
+                .minimumExpectedValue(BUCKETS[0])
+                .maximumExpectedValue(BUCKETS[BUCKETS.length - 1])
+                .register(registry));
+    }
+
+    private Counter transitions(String target, CircuitState from, CircuitState to) {
+        return counter("guard.circuit.transitions", "Circuit state changes", "target", target,
+                "from", from.code(), "to", to.code());
+    }
+
+    private Counter probes(String target, String outcome, String reason) {
+        return counter("guard.probes", "Probes by outcome and reason", "target", target, "outcome", outcome,
+                "reason", reason);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        String key = name + '\u0000' + String.join("\u0000", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                .register(registry));
+    }
+
+    private static Optional<TargetState> target(GuardStateStore store, String target) {
+        return Optional.ofNullable(store.current().targets().get(target));
+    }
+
+    private static double circuitIs(GuardStateStore store, String target, CircuitState state) {
+        return target(store, target).map(t -> t.circuit().state() == state ? 1.0 : 0.0).orElse(0.0);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.cloudsqlguard.state;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.circuit.CircuitView;
+import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.Stage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Renders the published state as JSON: the {@code /guard/status} document, the state file and
+ * the payload of SSE events and webhooks all come from here, so every channel says the same
+ * thing in the same words. Built with Jackson's tree model: no reflection, native-friendly.
+ * Contains no secret: only names, endpoints (socket paths, host:port), codes and figures.
+ */
+public final class StatusDocument {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private StatusDocument() {
+    }
+
+    public static ObjectNode of(GuardState state) {
+        ObjectNode root = JSON.objectNode();
+        root.put("started", state.started());
+        root.put("ready", state.ready());
+        root.put("booted_at", state.bootedAt().toString());
+        root.put("last_tick", state.heartbeat().toString());
+        root.put("sequence", state.sequence());
+        ArrayNode targets = root.putArray("targets");
+        for (TargetState t : state.targets().values()) {
+            targets.add(target(t));
+        }
+        return root;
+    }
+
+    public static ObjectNode target(TargetState t) {
+        ObjectNode n = JSON.objectNode();
+        n.put("name", t.name());
+        n.put("endpoint", t.endpoint());
+        n.put("started", t.started());
+        putInstant(n, "started_at", t.startedAt().orElse(null));
+        n.put("ready", t.ready());
+        n.set("circuit", circuit(t.circuit()));
+        putInstant(n, "last_success", t.lastSuccess().orElse(null));
+        n.put("consecutive_failures", t.consecutiveFailures());
+        if (t.reason().isPresent()) {
+            n.put("reason", t.reason().get().code());
+            putInstant(n, "reason_since", t.reasonSince().orElse(null));
+            n.put("explanation", t.reason().get().explanation());
+            n.put("misconfigured", t.misconfigured());
+            if (t.misconfigured()) {
+                n.put("action", "misconfiguration: waiting will not fix this; correct the configuration or the database");
+            }
+        } else {
+            n.putNull("reason");
+            n.put("misconfigured", false);
+        }
+        t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
+        ObjectNode counters = n.putObject("counters");
+        counters.put("probes", t.probes());
+        counters.put("failures", t.failures());
+        counters.put("skipped_while_open", t.skipped());
+        return n;
+    }
+
+    public static ObjectNode probe(ProbeResult r) {
+        ObjectNode n = JSON.objectNode();
+        n.put("outcome", r.outcome().code());
+        n.put("stage", r.stage().code());
+        n.put("reason", r.reasonCode());
+        r.sqlState().ifPresentOrElse(s -> n.put("sqlstate", s), () -> n.putNull("sqlstate"));
+        n.put("detail", r.detail());
+        n.put("latency_ms", millis(r.total()));
+        ObjectNode stages = n.putObject("stages_ms");
+        for (Map.Entry<Stage, Duration> e : r.latencies().entrySet()) {
+            stages.put(e.getKey().code(), millis(e.getValue()));
+        }
+        n.put("at", r.at().toString());
+        return n;
+    }
+
+    public static ObjectNode circuit(CircuitView c) {
+        ObjectNode n = JSON.objectNode();
+        n.put("state", c.state().code());
+        n.put("since", c.since().toString());
+        n.put("why", c.why());
+        putRate(n, "failure_rate", c.failureRate());
+        putRate(n, "slow_rate", c.slowRate());
+        n.put("window_probes", c.windowProbes());
+        return n;
+    }
+
+    public static ObjectNode transition(CircuitTransition t) {
+        ObjectNode n = JSON.objectNode();
+        n.put("target", t.target());
+        n.put("from", t.from().code());
+        n.put("to", t.to().code());
+        n.put("at", t.at().toString());
+        n.put("reason", t.reason());
+        n.put("why", t.why());
+        putRate(n, "failure_rate", t.failureRate());
+        putRate(n, "slow_rate", t.slowRate());
+        return n;
+    }
+
+    private static void putRate(ObjectNode n, String key, float rate) {
+        if (rate < 0) {
+            n.putNull(key); // fewer probes in the window than the minimum: no rate yet
+        } else {
+            n.put(key, Math.round(rate * 10) / 10.0);
+        }
+    }
+
+    private static void putInstant(ObjectNode n, String key, Instant at) {
+        if (at == null) {
+            n.putNull(key);
+        } else {
+            n.put(key, at.toString());
+        }
+    }
+
+    /** Milliseconds with microsecond resolution: socket stages take well under a millisecond. */
+    static double millis(Duration d) {
+        return Math.round(d.toNanos() / 1_000.0) / 1_000.0;
+    }
+}

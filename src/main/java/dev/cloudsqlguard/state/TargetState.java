@@ -1,0 +1,52 @@
+package dev.cloudsqlguard.state;
+
+import dev.cloudsqlguard.circuit.CircuitView;
+import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.Reason;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Everything the signals say about one target, as one immutable value.
+ *
+ * @param name                target name
+ * @param endpoint            where it is probed (never contains credentials)
+ * @param startedAt           when the first successful probe finished (the startup gate opened)
+ * @param lastResult          the latest probe
+ * @param lastSuccess         when the latest successful probe finished
+ * @param consecutiveFailures failed probes since the last success
+ * @param reason              reason of the current failure streak
+ * @param reasonSince         when that reason was first seen in the streak
+ * @param probes              probes run since boot
+ * @param failures            failed probes since boot
+ * @param skipped             probe slots the open circuit refused (no database contact)
+ * @param circuit             the circuit
+ */
+public record TargetState(
+        String name,
+        String endpoint,
+        Optional<Instant> startedAt,
+        Optional<ProbeResult> lastResult,
+        Optional<Instant> lastSuccess,
+        int consecutiveFailures,
+        Optional<Reason> reason,
+        Optional<Instant> reasonSince,
+        long probes,
+        long failures,
+        long skipped,
+        CircuitView circuit) {
+
+    public boolean started() {
+        return startedAt.isPresent();
+    }
+
+    /** Ready means: the gate has opened and the circuit lets traffic through. */
+    public boolean ready() {
+        return started() && circuit.state().admitsTraffic();
+    }
+
+    /** True when the current failure is one waiting will not fix (bad credentials, missing database). */
+    public boolean misconfigured() {
+        return reason.map(Reason::misconfiguration).orElse(false);
+    }
+}
