@@ -21,8 +21,4 @@ public enum CircuitState {
     public boolean admitsTraffic() {
         return this == CLOSED || this == FORCED_CLOSED;
     }
-
-    public boolean forced() {
-        return this == FORCED_OPEN || this == FORCED_CLOSED;
-    }
 }

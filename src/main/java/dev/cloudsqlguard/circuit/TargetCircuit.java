@@ -1,29 +1,41 @@
 package dev.cloudsqlguard.circuit;
 
 import dev.cloudsqlguard.config.CircuitSettings;
-import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * One target's circuit over its probe results, on resilience4j's CircuitBreaker: outcomes are
- * recorded by hand ({@code onSuccess}/{@code onError}), slow probes count through its slow-call
- * rate, and its state transitions become {@link CircuitTransition}s.
+ * One target's circuit over its probe results: pure decisions, an injected clock and random
+ * source, no I/O. Its rules, all of them, in the order a probe meets them:
  *
- * <p>One rule resilience4j does not have is added here: in HALF_OPEN a single failed or slow
- * trial probe re-opens the circuit at once (resilience4j would wait for all trial probes and
- * compare the failure rate with the threshold).
+ * <ol>
+ *   <li><b>Window.</b> CLOSED counts the last {@code window-size} probes. A probe is <i>failed</i> if
+ *       its outcome is failed, <i>slow</i> if its total latency is above {@code slow-threshold}
+ *       (both at once after a timeout), <i>good</i> otherwise. The failure and slow rates exist once
+ *       the window holds {@code minimum-probes} probes ({@link ProbeWindow}).</li>
+ *   <li><b>Opening.</b> A bad probe that brings the failure rate to {@code failure-rate-threshold} or
+ *       the slow rate to {@code slow-rate-threshold} opens the circuit; the cause names the counts
+ *       and the latest reason ({@link ClosedCircuit}).</li>
+ *   <li><b>A good probe never opens.</b> If recording a good probe reaches a threshold (a window
+ *       filling up as "failed, failed, ok, ok"), the window starts afresh instead.</li>
+ *   <li><b>The OPEN wait</b> is drawn from {@code open-wait} ± {@code open-wait-spread}
+ *       ({@link OpenWait}) each time the circuit opens, and ends at its bound: the first permit asked
+ *       at or after it moves the circuit to HALF_OPEN ({@link OpenCircuit}).</li>
+ *   <li><b>N good trials close.</b> HALF_OPEN permits exactly {@code half-open-probes} trials; when
+ *       all of them were good the circuit closes with a fresh window ({@link HalfOpenCircuit}).</li>
+ *   <li><b>One bad trial re-opens</b> at once, with a new wait, whatever the trials' rates.</li>
+ *   <li><b>Forced states.</b> An operator may force OPEN (no probe permitted) or CLOSED (every probe
+ *       permitted, none counted) until released; release starts CLOSED with an empty window
+ *       ({@link ForcedCircuit}).</li>
+ * </ol>
  *
- * <p>Not thread-safe: driven from the probe loop's single thread.
+ * <p>Every change of state becomes one {@link CircuitTransition} carrying its cause, collected
+ * until {@link #drainTransitions()}. Not thread-safe: the probe loop's single thread drives it.
  */
 public final class TargetCircuit {
 
@@ -34,146 +46,55 @@ public final class TargetCircuit {
     private final Duration slowThreshold;
     private final Clock clock;
     private final OpenWait openWait;
-    private final CircuitBreaker breaker;
     private final List<CircuitTransition> transitions = new ArrayList<>();
 
+    private CircuitPhase phase;
     private Instant since;
-    /** End of the current OPEN wait: from then on a probe is permitted (HALF_OPEN). */
-    private Instant openUntil;
     private String why = "closed since the startup gate opened";
-    /** Cause to attach to a transition fired by the call in progress. */
-    private String pendingWhy;
-    private String pendingReason = NO_REASON;
-    private ProbeResult pendingResult;
-    /** Set while undoing a transition that must not be announced (see {@link #record}). */
-    private boolean silent;
 
-    public TargetCircuit(String target, CircuitSettings settings, Duration slowThreshold, Clock clock, DoubleSupplier random) {
+    public TargetCircuit(String target, CircuitSettings settings, Duration slowThreshold, Clock clock,
+            DoubleSupplier random) {
         this.target = target;
         this.settings = settings;
         this.slowThreshold = slowThreshold;
         this.clock = clock;
         this.openWait = new OpenWait(settings.openWait(), settings.openWaitSpread(), random);
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(settings.windowSize())
-                .minimumNumberOfCalls(settings.minimumProbes())
-                .failureRateThreshold(settings.failureRateThreshold())
-                .slowCallRateThreshold(settings.slowRateThreshold())
-                .slowCallDurationThreshold(slowThreshold)
-                .permittedNumberOfCallsInHalfOpenState(settings.halfOpenProbes())
-                .waitIntervalFunctionInOpenState(attempt -> {
-                    Duration wait = openWait.next();
-                    openUntil = clock.instant().plus(wait);
-                    return wait.toMillis();
-                })
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .writableStackTraceEnabled(false)
-                .clock(clock)
-                .build();
-        this.breaker = CircuitBreaker.of(target, config);
+        this.phase = new ClosedCircuit(this);
         this.since = clock.instant();
-        breaker.getEventPublisher().onStateTransition(event -> {
-            CircuitState from = map(event.getStateTransition().getFromState());
-            CircuitState to = map(event.getStateTransition().getToState());
-            if (from == to || silent) {
-                return;
-            }
-            Instant at = clock.instant();
-            since = at;
-            if (pendingWhy != null) {
-                why = pendingWhy;
-            } else if (from == CircuitState.CLOSED && to == CircuitState.OPEN && pendingResult != null) {
-                why = openingCause(pendingResult);
-            } else {
-                why = describe(from, to);
-            }
-            CircuitView view = view();
-            transitions.add(new CircuitTransition(target, from, to, at, pendingReason, why,
-                    view.failureRate(), view.slowRate()));
-        });
     }
 
-    /**
-     * Asks whether a probe may go to the database now. In OPEN this is where the wait elapses
-     * and the circuit moves to HALF_OPEN. Never blocks.
-     */
+    /** Whether a probe may go to the database now. Never blocks; in OPEN this is where the wait ends. */
     public boolean permitProbe() {
-        pendingWhy = null;
-        pendingReason = NO_REASON;
-        if (breaker.getState() == CircuitBreaker.State.OPEN) {
-            pendingWhy = "the open wait elapsed: trial probes start";
-            // resilience4j permits only strictly after the wait; the wait is "at least", so the
-            // instant it ends already counts.
-            if (openUntil != null && !clock.instant().isBefore(openUntil)) {
-                breaker.transitionToHalfOpenState();
-            }
-        }
-        boolean permitted = breaker.tryAcquirePermission();
-        pendingWhy = null;
-        return permitted;
+        return phase.permit(clock.instant());
     }
 
     /** Records a probe that {@link #permitProbe()} allowed. */
     public void record(ProbeResult result) {
-        CircuitBreaker.State before = breaker.getState();
-        boolean bad = result.outcome() != Outcome.OK;
-        pendingResult = result;
-        pendingReason = result.reasonCode();
-        pendingWhy = before == CircuitBreaker.State.HALF_OPEN && bad ? badTrialCause(result) : null;
-        if (before == CircuitBreaker.State.HALF_OPEN && bad) {
-            // Re-open before recording: if this was the last trial, resilience4j would compare the
-            // trials' rates with the thresholds and could close on it (e.g. 1 slow of 2 = 50 % < 75 %).
-            breaker.transitionToOpenState();
-        }
-        long nanos = result.total().toNanos();
-        if (result.outcome() == Outcome.FAILED) {
-            breaker.onError(nanos, TimeUnit.NANOSECONDS, ProbeFailedException.INSTANCE);
-        } else if (before == CircuitBreaker.State.CLOSED && !bad) {
-            // A good probe never opens the circuit. resilience4j can: while its window fills up
-            // (after the gate or a release), "fail, fail, ok, ok" reaches the minimum on the last
-            // ok with 50 % failed, and would open just as the database recovered. Record it
-            // silently and, if it tipped the breaker, undo that with a fresh window.
-            silent = true;
-            try {
-                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-                if (breaker.getState() == CircuitBreaker.State.OPEN) {
-                    breaker.transitionToClosedState();
-                }
-            } finally {
-                silent = false;
-            }
-        } else {
-            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        }
-        pendingResult = null;
-        pendingWhy = null;
-        pendingReason = NO_REASON;
+        phase.record(result);
     }
 
-    /** Operator override: report OPEN whatever the probes say, until released. */
+    /** Operator override: OPEN whatever the probes say, until released. */
     public void forceOpen() {
-        operator("forced open by an operator", breaker::transitionToForcedOpenState);
+        moveTo(new ForcedCircuit(this, CircuitState.FORCED_OPEN), "forced open by an operator", NO_REASON);
     }
 
-    /** Operator override: report CLOSED whatever the probes say, until released. */
+    /** Operator override: CLOSED whatever the probes say, until released. */
     public void forceClosed() {
-        operator("forced closed by an operator", breaker::transitionToDisabledState);
+        moveTo(new ForcedCircuit(this, CircuitState.FORCED_CLOSED), "forced closed by an operator", NO_REASON);
     }
 
-    /** Ends an override: back to CLOSED with an empty window, probes decide again. */
+    /** Ends an override (or restarts a CLOSED window): CLOSED with an empty window, probes decide again. */
     public void release() {
-        operator("released by an operator", breaker::transitionToClosedState);
+        moveTo(new ClosedCircuit(this), "released by an operator", NO_REASON);
     }
 
     public CircuitState state() {
-        return map(breaker.getState());
+        return phase.state();
     }
 
     public CircuitView view() {
-        CircuitBreaker.Metrics metrics = breaker.getMetrics();
-        return new CircuitView(state(), since, why, metrics.getFailureRate(), metrics.getSlowCallRate(),
-                metrics.getNumberOfBufferedCalls());
+        ProbeWindow w = phase.window;
+        return new CircuitView(phase.state(), since, why, w.failureRate(), w.slowRate(), w.size());
     }
 
     /** Transitions since the last call, oldest first. */
@@ -183,61 +104,46 @@ public final class TargetCircuit {
         return out;
     }
 
-    /** Bounds of the randomised OPEN wait, for the status document. */
-    public OpenWait openWait() {
-        return openWait;
+    // ---- for the states ----------------------------------------------------------------------
+
+    CircuitSettings settings() {
+        return settings;
     }
 
-    private void operator(String cause, Runnable action) {
-        pendingWhy = cause;
-        pendingReason = NO_REASON;
-        action.run();
+    Duration slowThreshold() {
+        return slowThreshold;
+    }
+
+    /** An empty window of the CLOSED state's size. */
+    ProbeWindow window() {
+        return new ProbeWindow(settings.windowSize(), settings.minimumProbes(), slowThreshold);
+    }
+
+    void open(ProbeWindow window, String cause, String reason) {
+        moveTo(new OpenCircuit(this, window, clock.instant().plus(openWait.next())), cause, reason);
+    }
+
+    HalfOpenCircuit halfOpen() {
+        HalfOpenCircuit trials = new HalfOpenCircuit(this,
+                new ProbeWindow(settings.halfOpenProbes(), settings.minimumProbes(), slowThreshold));
+        moveTo(trials, "the open wait elapsed: trial probes start", NO_REASON);
+        return trials;
+    }
+
+    void close(String cause) {
+        moveTo(new ClosedCircuit(this), cause, NO_REASON);
+    }
+
+    private void moveTo(CircuitPhase next, String cause, String reason) {
+        CircuitState from = phase.state();
+        phase = next;
         why = cause;
-        pendingWhy = null;
-    }
-
-    private String openingCause(ProbeResult last) {
-        CircuitBreaker.Metrics m = breaker.getMetrics();
-        int window = m.getNumberOfBufferedCalls();
-        if (m.getFailureRate() >= settings.failureRateThreshold()) {
-            return String.format(Locale.ROOT, "%d of the last %d probes failed (%.0f%% >= %.0f%%); latest: %s",
-                    m.getNumberOfFailedCalls(), window, m.getFailureRate(), settings.failureRateThreshold(),
-                    last.reasonCode());
+        if (from == next.state()) {
+            return; // an operator repeating an override, or releasing a closed circuit: no transition
         }
-        return String.format(Locale.ROOT, "%d of the last %d probes were slower than %d ms (%.0f%% >= %.0f%%)",
-                m.getNumberOfSlowCalls(), window, slowThreshold.toMillis(), m.getSlowCallRate(),
-                settings.slowRateThreshold());
-    }
-
-    private String badTrialCause(ProbeResult result) {
-        return result.outcome() == Outcome.FAILED
-                ? "trial probe failed: " + result.reasonCode()
-                : "trial probe was slow (" + result.total().toMillis() + " ms > " + slowThreshold.toMillis() + " ms)";
-    }
-
-    private static String describe(CircuitState from, CircuitState to) {
-        if (to == CircuitState.CLOSED && from == CircuitState.HALF_OPEN) {
-            return "trial probes succeeded";
-        }
-        return from.code() + " -> " + to.code();
-    }
-
-    static CircuitState map(CircuitBreaker.State state) {
-        return switch (state) {
-            case OPEN -> CircuitState.OPEN;
-            case HALF_OPEN -> CircuitState.HALF_OPEN;
-            case FORCED_OPEN -> CircuitState.FORCED_OPEN;
-            case DISABLED -> CircuitState.FORCED_CLOSED;
-            case CLOSED, METRICS_ONLY -> CircuitState.CLOSED;
-        };
-    }
-
-    /** The throwable resilience4j needs for {@code onError}; carries nothing, costs nothing. */
-    static final class ProbeFailedException extends RuntimeException {
-        static final ProbeFailedException INSTANCE = new ProbeFailedException();
-
-        private ProbeFailedException() {
-            super("probe failed", null, false, false);
-        }
+        since = clock.instant();
+        ProbeWindow w = next.window;
+        transitions.add(new CircuitTransition(target, from, next.state(), since, reason, cause, w.failureRate(),
+                w.slowRate()));
     }
 }

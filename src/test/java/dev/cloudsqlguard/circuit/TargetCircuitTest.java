@@ -343,9 +343,16 @@ public class TargetCircuitTest {
     }
 
     @Test
-    void openWaitBoundsAreExposed() {
-        assertThat(circuit.openWait().shortest()).isEqualTo(Duration.ofMillis(2500));
-        assertThat(circuit.openWait().longest()).isEqualTo(Duration.ofMillis(7500));
+    void openWaitBoundsAreThoseOfTheSettings() {
+        OpenWait bounds = new OpenWait(DEFAULTS.openWait(), DEFAULTS.openWaitSpread(), () -> random);
+        assertThat(bounds.shortest()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(bounds.longest()).isEqualTo(Duration.ofMillis(7500));
+        random = Math.nextDown(1.0);
+        Instant openedAt = open();
+        clock.advance(Duration.between(now(), openedAt.plus(bounds.longest()).minusMillis(1)));
+        assertThat(circuit.permitProbe()).as("1 ms before the longest wait").isFalse();
+        clock.advanceMillis(1);
+        assertThat(circuit.permitProbe()).as("at the longest wait").isTrue();
     }
 
     // ---- HALF_OPEN -------------------------------------------------------------------------
@@ -433,7 +440,7 @@ public class TargetCircuitTest {
 
     @Test
     void halfOpenReopensOnTheLastFailedTrialWhateverTheFailureThreshold() {
-        // With a 60 % threshold, 1 failure of 2 trials (50 %) would close in plain resilience4j.
+        // With a 60 % threshold, 1 failure of 2 trials (50 %) is under the threshold: one bad trial still re-opens.
         circuit = circuit(new CircuitSettings(4, 4, 60f, 75f, Duration.ofSeconds(5), 0.5, 2, Duration.ofMillis(250)));
         good(1);
         probe(refused());
@@ -449,6 +456,20 @@ public class TargetCircuitTest {
         circuit.record(refused());
         assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
         assertThat(circuit.drainTransitions()).extracting(CircuitTransition::to).containsExactly(CircuitState.OPEN);
+    }
+
+    @Test
+    void allTrialsMustBeGoodEvenWithASmallerMinimum() {
+        // minimum-probes 1 < half-open-probes 3: the rates exist after one trial, yet three good trials close.
+        circuit = circuit(new CircuitSettings(4, 1, 50f, 75f, Duration.ofSeconds(5), 0.0, 3, Duration.ofMillis(250)));
+        probe(refused());
+        assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
+        clock.advance(Duration.ofSeconds(5));
+        probe(ok(20, now()));
+        probe(ok(20, now()));
+        assertThat(circuit.state()).isEqualTo(CircuitState.HALF_OPEN);
+        probe(ok(20, now()));
+        assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
     }
 
     @Test
@@ -626,8 +647,5 @@ public class TargetCircuitTest {
         assertThat(CircuitState.OPEN.admitsTraffic()).isFalse();
         assertThat(CircuitState.HALF_OPEN.admitsTraffic()).isFalse();
         assertThat(CircuitState.FORCED_OPEN.admitsTraffic()).isFalse();
-        assertThat(CircuitState.FORCED_OPEN.forced()).isTrue();
-        assertThat(CircuitState.FORCED_CLOSED.forced()).isTrue();
-        assertThat(CircuitState.OPEN.forced()).isFalse();
     }
 }
