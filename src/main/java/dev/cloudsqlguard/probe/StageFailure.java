@@ -1,30 +1,27 @@
 package dev.cloudsqlguard.probe;
 
 /**
- * A stage's verdict that the path is broken. Internal to the probe walk: it carries the reason
- * to {@link StageTimer#failed} and never leaves the prober. No stack trace is captured: these
- * are expected outcomes, not bugs.
+ * How a stage stops the walk: it throws its {@link Failure}, which the walker records as the
+ * probe's result. No stack trace is captured: these are expected outcomes, not bugs.
  */
 public final class StageFailure extends Exception {
 
-    private final Reason reason;
-    private final String sqlState;
+    private final transient Failure failure;
+
+    public StageFailure(Failure failure) {
+        super(failure.detail(), null, false, false);
+        this.failure = failure;
+    }
 
     public StageFailure(Reason reason, String sqlState, String detail) {
-        super(detail, null, false, false);
-        this.reason = reason;
-        this.sqlState = sqlState;
+        this(Failure.of(reason, sqlState, detail));
     }
 
     public StageFailure(Reason reason, String detail) {
-        this(reason, null, detail);
+        this(Failure.of(reason, detail));
     }
 
-    public Reason reason() {
-        return reason;
-    }
-
-    public String sqlState() {
-        return sqlState;
+    public Failure failure() {
+        return failure;
     }
 }

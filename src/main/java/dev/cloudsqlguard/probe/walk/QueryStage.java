@@ -17,9 +17,6 @@ interface QueryStage extends AutoCloseable {
      */
     String run(Duration timeout) throws StageFailure;
 
-    /** Number of sessions this stage has opened so far (steady state: it stays at 1). */
-    long sessionsOpened();
-
     @Override
     void close();
 }

@@ -1,9 +1,13 @@
 package dev.cloudsqlguard.probe.walk;
 
+import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.StageFailure;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,19 +26,34 @@ import java.util.concurrent.TimeoutException;
  * resolves (TCP). A missing socket file is the classic symptom of a proxy that has not started
  * or a volume that is not mounted, so it is worth its own stage.
  */
-final class SocketStage {
+final class SocketStage implements AutoCloseable {
 
     /** {@code S_IFMT} and {@code S_IFSOCK} from {@code sys/stat.h}. */
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
-    private final ExecutorService resolver;
+    private final ExecutorService resolver = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "guard-dns");
+        t.setDaemon(true);
+        return t;
+    });
 
-    SocketStage(ExecutorService resolver) {
-        this.resolver = resolver;
+    /** @return the address the connect stage opens: the socket file, or the resolved host and port */
+    SocketAddress run(Endpoint endpoint, Duration timeout) throws StageFailure {
+        if (endpoint instanceof Endpoint.UnixSocket unix) {
+            checkSocketFile(unix.socketFile());
+            return UnixDomainSocketAddress.of(unix.socketFile());
+        }
+        Endpoint.Tcp tcp = (Endpoint.Tcp) endpoint;
+        return new InetSocketAddress(resolve(tcp.host(), timeout), tcp.port());
     }
 
-    void checkSocketFile(Path socketFile) throws StageFailure {
+    @Override
+    public void close() {
+        resolver.shutdownNow();
+    }
+
+    private void checkSocketFile(Path socketFile) throws StageFailure {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(socketFile, BasicFileAttributes.class);
@@ -56,7 +76,7 @@ final class SocketStage {
         }
     }
 
-    InetAddress resolve(String host, Duration timeout) throws StageFailure {
+    private InetAddress resolve(String host, Duration timeout) throws StageFailure {
         Future<InetAddress> lookup = resolver.submit(() -> InetAddress.getByName(host));
         try {
             return lookup.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,8 +1,8 @@
 package dev.cloudsqlguard.probe.walk;
 
+import dev.cloudsqlguard.probe.Failure;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
-import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.Stage;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Collects stage timings while one probe walks the path, then turns them into a
+ * Times the stages while one probe walks the path, then turns them into a
  * {@link ProbeResult}. Time comes from injected sources so tests can drive it.
  */
 public final class StageTimer {
@@ -55,12 +55,12 @@ public final class StageTimer {
                 latencies, total, clock.instant());
     }
 
-    public ProbeResult failed(Reason reason, String sqlState, String detail) {
-        Stage failing = current == null ? reason.usualStage() : current;
+    public ProbeResult failed(Failure failure) {
+        Stage failing = current == null ? failure.reason().usualStage() : current;
         endCurrent();
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
-        return new ProbeResult(target, Outcome.FAILED, failing, Optional.of(reason),
-                Optional.ofNullable(sqlState), detail, latencies, total, clock.instant());
+        return new ProbeResult(target, Outcome.FAILED, failing, Optional.of(failure.reason()), failure.sqlState(),
+                failure.detail(), latencies, total, clock.instant());
     }
 
     private void endCurrent() {

