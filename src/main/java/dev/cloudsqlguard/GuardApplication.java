@@ -8,10 +8,10 @@ import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.InvalidConfigException;
 import dev.cloudsqlguard.config.SettingsParser;
 import dev.cloudsqlguard.loop.ProbeLoop;
-import dev.cloudsqlguard.signal.SseSignal;
-import dev.cloudsqlguard.signal.StateFileSignal;
-import dev.cloudsqlguard.signal.WebhookSignal;
+import dev.cloudsqlguard.signal.Signal;
+import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
@@ -38,13 +38,8 @@ public class GuardApplication implements QuarkusApplication {
     ProbeLoop loop;
 
     @Inject
-    StateFileSignal stateFile;
-
-    @Inject
-    WebhookSignal webhooks;
-
-    @Inject
-    SseSignal sse;
+    @All
+    List<Signal> signals;
 
     @Inject
     GuardStateStore store;
@@ -87,10 +82,10 @@ public class GuardApplication implements QuarkusApplication {
         if (waitMode) {
             return waitCommand.run(settings, arguments, System.out);
         }
-        sse.configure(settings.signal().sseKeepAlive());
-        webhooks.start(settings.signal().webhook());
-        loop.start(settings);
-        settings.signal().stateFile().ifPresent(path -> stateFile.start(path, store.current()));
+        loop.prepare(settings);
+        GuardState initial = store.current();
+        signals.forEach(signal -> signal.start(settings, initial));
+        loop.start();
         Quarkus.waitForExit();
         return 0;
     }

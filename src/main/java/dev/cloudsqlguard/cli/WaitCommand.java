@@ -6,6 +6,7 @@ import dev.cloudsqlguard.loop.EpollVertx;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.walk.StageWalker;
+import dev.cloudsqlguard.probe.walk.VertxQueryStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -26,17 +27,18 @@ public class WaitCommand {
     private static final String PREFIX = "cloudsql-guard wait: ";
 
     @Inject
-    EpollVertx probeVertx;
+    EpollVertx epollVertx;
 
     public int run(GuardSettings settings, WaitArguments args, PrintStream out) {
         Optional<ProbeResult> last = Optional.empty();
         long start = System.nanoTime();
         long deadline = start + args.timeout().toNanos();
-        try (StageWalker prober = new StageWalker(settings.target(), settings.probe(),
-                settings.target().hasCredentials() ? probeVertx.get() : null, Clock.systemUTC(), System::nanoTime)) {
+        try (StageWalker walker = new StageWalker(settings.target(), settings.probe(),
+                VertxQueryStage.of(settings.target(), settings.probe(), epollVertx::get, System::nanoTime),
+                Clock.systemUTC(), System::nanoTime)) {
             Reason shown = null;
             while (true) {
-                ProbeResult r = prober.probe();
+                ProbeResult r = walker.probe();
                 last = Optional.of(r);
                 if (r.succeeded()) {
                     break;
@@ -46,7 +48,7 @@ public class WaitCommand {
                     shown = reason;
                     out.println(PREFIX + settings.target().name() + " not ready at stage " + r.stage().code() + ": "
                             + reason.code() + r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("") + ": "
-                            + r.detail() + (reason.misconfiguration() ? " (waiting will not fix this)" : ""));
+                            + r.detail() + reason.action().map(action -> " (" + action + ")").orElse(""));
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -22,9 +22,7 @@ final class HealthData {
         b.withData("circuit", t.circuit().state().code());
         t.reason().ifPresent(reason -> {
             b.withData("explanation", reason.explanation());
-            if (reason.misconfiguration()) {
-                b.withData("action", "misconfiguration: waiting will not fix this, an operator must");
-            }
+            reason.action().ifPresent(action -> b.withData("action", action));
         });
         return b;
     }

@@ -4,6 +4,7 @@ import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.walk.StageWalker;
+import dev.cloudsqlguard.probe.walk.VertxQueryStage;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
 import dev.cloudsqlguard.state.GuardUpdate;
@@ -40,7 +41,7 @@ public class ProbeLoop {
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
 
     @Inject
-    EpollVertx probeVertx;
+    EpollVertx epollVertx;
 
     @Inject
     GuardStateStore store;
@@ -50,22 +51,26 @@ public class ProbeLoop {
 
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService executor;
-    private StageWalker prober;
+    private StageWalker walker;
     private TargetTracker tracker;
     private SocketWatcher watcher;
     private TickChain chain;
     private volatile GuardSettings settings;
 
-    /** Starts probing with validated settings. Called once, by the main entry point. */
-    public synchronized void start(GuardSettings settings) {
+    /**
+     * Builds the loop from validated settings and publishes the first state (every target, not yet
+     * probed), so that the signals can start from it. Called once, by the main entry point.
+     */
+    public synchronized void prepare(GuardSettings settings) {
         if (executor != null) {
-            throw new IllegalStateException("probe loop already started");
+            throw new IllegalStateException("probe loop already prepared");
         }
         this.settings = settings;
         SecureRandom random = new SecureRandom();
         this.tracker = new TargetTracker(settings.target(), settings.probe(), settings.circuit(), clock, random::nextDouble);
-        this.prober = new StageWalker(settings.target(), settings.probe(),
-                settings.target().hasCredentials() ? probeVertx.get() : null, clock, System::nanoTime);
+        this.walker = new StageWalker(settings.target(), settings.probe(),
+                VertxQueryStage.of(settings.target(), settings.probe(), epollVertx::get, System::nanoTime), clock,
+                System::nanoTime);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "guard-probe");
             t.setDaemon(true);
@@ -80,14 +85,17 @@ public class ProbeLoop {
             }
         }, this::tick, settings.probe().interval());
         store.publish(store.current().with(tracker.state(), clock.instant()));
+    }
+
+    /** Starts probing: the first tick at once, and the socket watcher for a Unix socket target. */
+    public synchronized void start() {
+        if (chain == null) {
+            throw new IllegalStateException("probe loop not prepared");
+        }
         if (settings.target().endpoint() instanceof Endpoint.UnixSocket unix) {
             watcher = new SocketWatcher(unix.socketFile(), chain::probeNow);
             watcher.start();
         }
-        LOG.infof("probing %s at %s (database %s, %s)", settings.target().name(), settings.target().endpoint().describe(),
-                settings.target().database(), settings.target().hasCredentials()
-                        ? "query stage as user " + settings.target().user().get()
-                        : "handshake only: no guard.target.user");
         chain.start();
     }
 
@@ -139,8 +147,8 @@ public class ProbeLoop {
         if (watcher != null) {
             watcher.close();
         }
-        if (prober != null) {
-            prober.close();
+        if (walker != null) {
+            walker.close();
         }
     }
 
@@ -154,7 +162,7 @@ public class ProbeLoop {
             events.addAll(decision.events());
             Optional<ProbeResult> result = Optional.empty();
             if (decision.permitted()) {
-                ProbeResult r = prober.probe();
+                ProbeResult r = walker.probe();
                 result = Optional.of(r);
                 events.addAll(tracker.record(r));
             }

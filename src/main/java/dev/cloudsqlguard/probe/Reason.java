@@ -1,6 +1,7 @@
 package dev.cloudsqlguard.probe;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Stable reason codes for a failed probe (see the README's table). They are part of the external
@@ -22,11 +23,14 @@ public enum Reason {
     TOO_MANY_CONNECTIONS(Stage.HANDSHAKE, false, "the server has no free connection slot (53300)"),
     PROTOCOL_ERROR(Stage.HANDSHAKE, false, "the peer did not speak the PostgreSQL protocol"),
     // query stage
-    AUTH_FAILED(Stage.QUERY, true, "authentication failed (28P01/28000): check the user and password; waiting will not fix this"),
-    DATABASE_MISSING(Stage.QUERY, true, "the database does not exist (3D000); waiting will not fix this"),
+    AUTH_FAILED(Stage.QUERY, true, "authentication failed (28P01/28000): check the user and password"),
+    DATABASE_MISSING(Stage.QUERY, true, "the database does not exist (3D000)"),
     READ_ONLY(Stage.QUERY, false, "the server is a read-only replica or in recovery, and a primary is required"),
     QUERY_TIMEOUT(Stage.QUERY, false, "the probe query did not complete within the timeout"),
     QUERY_FAILED(Stage.QUERY, false, "the probe query failed");
+
+    private static final String MISCONFIGURATION_ACTION =
+            "misconfiguration: waiting will not fix this; correct the configuration or the database";
 
     private final Stage stage;
     private final boolean misconfiguration;
@@ -61,7 +65,11 @@ public enum Reason {
         return explanation;
     }
 
-    public static Reason fromCode(String code) {
-        return valueOf(code.toUpperCase(Locale.ROOT));
+    /**
+     * What an operator must do, for a misconfiguration (the one wording every signal uses): the
+     * guard keeps probing, but waiting will not fix it.
+     */
+    public Optional<String> action() {
+        return misconfiguration ? Optional.of(MISCONFIGURATION_ACTION) : Optional.empty();
     }
 }

@@ -2,10 +2,12 @@ package dev.cloudsqlguard.signal;
 
 import dev.cloudsqlguard.circuit.CircuitState;
 import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.Stage;
+import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
@@ -20,17 +22,19 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
- * Prometheus metrics (all named {@code guard_…}). Label values come only from fixed vocabularies
+ * Every Prometheus metric of the guard, in one place (all named {@code guard_…}): probe latency by
+ * stage, probes by outcome and reason, circuit state and transitions, target up, last success, the
+ * startup gate, and the webhooks' queue depth and results. Label values come only from fixed vocabularies
  * (target names from configuration, stage, outcome, reason codes, circuit states): never an
  * error message. Gauges read the published state, so a scrape never touches the database.
  */
 @ApplicationScoped
-public class GuardMetrics {
+public class GuardMetrics implements Signal {
 
     /** From sub-millisecond socket checks to multi-second timeouts. */
     static final Duration[] BUCKETS = {
@@ -47,16 +51,35 @@ public class GuardMetrics {
     @Inject
     GuardStateStore store;
 
-    private final Set<String> registeredTargets = ConcurrentHashMap.newKeySet();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    void onUpdate(@Observes GuardUpdate update) {
-        for (TargetState t : update.state().targets().values()) {
-            if (registeredTargets.add(t.name())) {
-                register(t.name());
-            }
+    /** Pre-creates every series of every target, so that rate() and alerts work from the first scrape. */
+    @Override
+    public void start(GuardSettings settings, GuardState initial) {
+        initial.targets().keySet().forEach(this::register);
+        Gauge.builder("guard.started", store, s -> s.current().started() ? 1.0 : 0.0)
+                .description("1 once every target has had one fully successful probe (latched)")
+                .register(registry);
+    }
+
+    /** A webhook receiver (by its index in guard.signal.webhook.urls, never its URL): queue depth and results. */
+    void webhookReceiver(int receiver, IntSupplier depth) {
+        Gauge.builder("guard.webhook.queue.depth", depth, IntSupplier::getAsInt)
+                .description("Events waiting for delivery to the webhook")
+                .tags("receiver", Integer.toString(receiver))
+                .strongReference(true)
+                .register(registry);
+        for (WebhookDelivery.Result r : WebhookDelivery.Result.values()) {
+            webhookEvents(receiver, r);
         }
+    }
+
+    void webhookEvent(int receiver, WebhookDelivery.Result result) {
+        webhookEvents(receiver, result).increment();
+    }
+
+    void onUpdate(@Observes GuardUpdate update) {
         update.probe().ifPresent(this::recordProbe);
         for (TargetEvent e : update.events()) {
             if (e instanceof TargetEvent.Transitioned tr) {
@@ -74,7 +97,6 @@ public class GuardMetrics {
     }
 
     private void register(String target) {
-        // Pre-create every series so rate() and alerts work from the first scrape.
         for (Stage stage : Stage.values()) {
             timer(target, stage);
         }
@@ -104,11 +126,6 @@ public class GuardMetrics {
                 .description("Unix time of the target's latest successful probe (0 before the first)")
                 .tags("target", target)
                 .register(registry);
-        if (registeredTargets.size() == 1) {
-            Gauge.builder("guard.started", store, s -> s.current().started() ? 1.0 : 0.0)
-                    .description("1 once every target has had one fully successful probe (latched)")
-                    .register(registry);
-        }
     }
 
     private Timer timer(String target, Stage stage) {
@@ -129,6 +146,11 @@ public class GuardMetrics {
     private Counter probes(String target, String outcome, String reason) {
         return counter("guard.probes", "Probes by outcome and reason", "target", target, "outcome", outcome,
                 "reason", reason);
+    }
+
+    private Counter webhookEvents(int receiver, WebhookDelivery.Result result) {
+        return counter("guard.webhook.events", "Webhook events by final result", "receiver",
+                Integer.toString(receiver), "result", result.code());
     }
 
     private Counter counter(String name, String description, String... tags) {

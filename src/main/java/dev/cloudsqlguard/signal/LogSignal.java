@@ -1,7 +1,11 @@
 package dev.cloudsqlguard.signal;
 
+import dev.cloudsqlguard.circuit.CircuitState;
 import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,15 +14,23 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Log lines for changes, never for each probe: one INFO when the target first answers, one WARN
+ * Log lines for changes, never for each probe: one INFO at start per target, one INFO when it first answers, one WARN
  * per change of failure reason, one INFO on recovery, one line per circuit transition. Fields
  * (target, stage, reason, sqlstate, from, to) also go to the MDC so JSON logs carry them as
  * structured fields.
  */
 @ApplicationScoped
-public class LogSignal {
+public class LogSignal implements Signal {
 
     private static final Logger LOG = Logger.getLogger("dev.cloudsqlguard");
+
+    /** One line per target saying what will be probed, and how. */
+    @Override
+    public void start(GuardSettings settings, GuardState initial) {
+        TargetSettings t = settings.target();
+        LOG.infof("probing %s at %s (database %s, %s)", t.name(), t.endpoint().describe(), t.database(),
+                t.hasCredentials() ? "query stage as user " + t.user().get() : "handshake only: no guard.target.user");
+    }
 
     void onUpdate(@Observes GuardUpdate update) {
         for (TargetEvent event : update.events()) {
@@ -40,7 +52,7 @@ public class LogSignal {
             ProbeResult r = c.result();
             tag(r);
             String sql = r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("");
-            String hint = c.to().misconfiguration() ? " (misconfiguration: waiting will not fix this)" : "";
+            String hint = c.to().action().map(action -> " (" + action + ")").orElse("");
             LOG.warnf("target %s unreachable at stage %s: %s%s: %s%s", c.target(), r.stage().code(), c.to().code(), sql,
                     r.detail(), hint);
         } else if (event instanceof TargetEvent.Recovered r) {
@@ -54,7 +66,7 @@ public class LogSignal {
             MDC.put("reason", x.reason());
             String line = String.format("circuit %s: %s -> %s (reason %s): %s", x.target(), x.from().code(),
                     x.to().code(), x.reason(), x.why());
-            if (x.to() == dev.cloudsqlguard.circuit.CircuitState.OPEN || x.to() == dev.cloudsqlguard.circuit.CircuitState.FORCED_OPEN) {
+            if (x.to() == CircuitState.OPEN || x.to() == CircuitState.FORCED_OPEN) {
                 LOG.warn(line);
             } else {
                 LOG.info(line);

@@ -1,6 +1,8 @@
 package dev.cloudsqlguard.signal;
 
 import dev.cloudsqlguard.state.EventDocument;
+import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.StatusDocument;
@@ -28,7 +30,7 @@ import org.jboss.logging.Logger;
  * Keep-alive comments every guard.signal.sse-keep-alive keep idle proxies from closing the stream.
  */
 @ApplicationScoped
-public class SseSignal {
+public class SseSignal implements Signal {
 
     private static final Logger LOG = Logger.getLogger(SseSignal.class);
 
@@ -45,8 +47,9 @@ public class SseSignal {
     private volatile Duration keepAlive = Duration.ofSeconds(15);
     private volatile Instant lastSent = Instant.now();
 
-    public void configure(Duration keepAlive) {
-        this.keepAlive = keepAlive;
+    @Override
+    public void start(GuardSettings settings, GuardState initial) {
+        this.keepAlive = settings.signal().sseKeepAlive();
     }
 
     /** Registers a subscriber and sends it the current state first. */
@@ -62,10 +65,6 @@ public class SseSignal {
                     .data(String.class, StatusDocument.of(state).toString())
                     .build());
         });
-    }
-
-    public int subscribers() {
-        return sinks.size();
     }
 
     void onUpdate(@Observes GuardUpdate update) {

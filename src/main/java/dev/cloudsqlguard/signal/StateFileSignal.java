@@ -1,12 +1,12 @@
 package dev.cloudsqlguard.signal;
 
+import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.StatusDocument;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * probe thread and coalesce: if several changes queue up, only the newest state is written.
  */
 @ApplicationScoped
-public class StateFileSignal {
+public class StateFileSignal implements Signal {
 
     private static final Logger LOG = Logger.getLogger(StateFileSignal.class);
 
@@ -31,10 +31,13 @@ public class StateFileSignal {
     private volatile StateFile file;
     private volatile boolean failing;
 
-    /** Enables the signal (called once at start when a state file is configured). */
-    public void start(Path path, GuardState initial) {
-        this.file = new StateFile(path);
-        offer(initial);
+    /** Writes the first state at once when guard.signal.state-file is set; otherwise the signal stays off. */
+    @Override
+    public void start(GuardSettings settings, GuardState initial) {
+        settings.signal().stateFile().ifPresent(path -> {
+            this.file = new StateFile(path);
+            offer(initial);
+        });
     }
 
     void onUpdate(@Observes GuardUpdate update) {

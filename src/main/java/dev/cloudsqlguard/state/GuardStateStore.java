@@ -1,19 +1,24 @@
 package dev.cloudsqlguard.state;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Holds the one published {@link GuardState}. Health checks, status, metrics and signals read it
- * from here: a scrape is a memory read, never a database round trip.
+ * from here: a scrape is a memory read, never a database round trip. The probe loop is its only
+ * writer.
  */
-@ApplicationScoped
-public class GuardStateStore {
+public final class GuardStateStore {
 
-    private final AtomicReference<GuardState> current = new AtomicReference<>(GuardState.initial(Clock.systemUTC().instant()));
-    private final AtomicReference<Instant> heartbeat = new AtomicReference<>(Clock.systemUTC().instant());
+    private final AtomicReference<GuardState> current;
+    private final AtomicReference<Instant> heartbeat;
+
+    public GuardStateStore(Clock clock) {
+        Instant now = clock.instant();
+        this.current = new AtomicReference<>(GuardState.initial(now));
+        this.heartbeat = new AtomicReference<>(now);
+    }
 
     public GuardState current() {
         return current.get().withHeartbeat(heartbeat.get());

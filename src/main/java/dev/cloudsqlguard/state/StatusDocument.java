@@ -53,9 +53,7 @@ public final class StatusDocument {
             putInstant(n, "reason_since", t.reasonSince().orElse(null));
             n.put("explanation", t.reason().get().explanation());
             n.put("misconfigured", t.misconfigured());
-            if (t.misconfigured()) {
-                n.put("action", "misconfiguration: waiting will not fix this; correct the configuration or the database");
-            }
+            t.reason().get().action().ifPresent(action -> n.put("action", action));
         } else {
             n.putNull("reason");
             n.put("misconfigured", false);

@@ -135,10 +135,6 @@ public final class TargetTracker {
         return name;
     }
 
-    public TargetCircuit circuit() {
-        return circuit;
-    }
-
     private List<TargetEvent> transitions() {
         List<TargetEvent> events = new ArrayList<>();
         for (CircuitTransition t : circuit.drainTransitions()) {

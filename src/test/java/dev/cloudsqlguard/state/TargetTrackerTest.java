@@ -112,8 +112,8 @@ class TargetTrackerTest {
             clock.advanceMillis(100);
         }
         assertThat(transitions(all)).isEmpty();
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.CLOSED);
-        assertThat(tracker.circuit().view().windowProbes()).isZero();
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(tracker.state().circuit().windowProbes()).isZero();
         TargetState s = tracker.state();
         assertThat(s.started()).isFalse();
         assertThat(s.probes()).isEqualTo(50);
@@ -152,7 +152,7 @@ class TargetTrackerTest {
         assertThat(s.lastSuccess()).contains(first.at());
         assertThat(s.consecutiveFailures()).isZero();
         assertThat(s.reason()).isEmpty();
-        assertThat(tracker.circuit().view().windowProbes()).as("the gate's probe is not in the window").isZero();
+        assertThat(tracker.state().circuit().windowProbes()).as("the gate's probe is not in the window").isZero();
 
         // later failures never un-start, and later successes never start again
         List<TargetEvent> later = new ArrayList<>();
@@ -175,7 +175,7 @@ class TargetTrackerTest {
         okTick();
         failTick(Reason.CONNECT_REFUSED);
         List<TargetEvent> events = failTick(Reason.CONNECT_REFUSED);
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.OPEN);
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.OPEN);
         List<CircuitTransition> t = transitions(events);
         assertThat(t).hasSize(1);
         assertThat(t.get(0).to()).isEqualTo(CircuitState.OPEN);
@@ -315,7 +315,7 @@ class TargetTrackerTest {
         okTick();
         failTick(Reason.CONNECT_REFUSED);
         failTick(Reason.CONNECT_REFUSED);
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.OPEN);
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.OPEN);
         long probes = tracker.state().probes();
         for (int i = 0; i < 5; i++) {
             TargetTracker.Decision d = tracker.permitProbe();
@@ -349,18 +349,18 @@ class TargetTrackerTest {
         okTick();
         assertThat(tracker.nextDelay()).isEqualTo(INTERVAL);
         failTick(Reason.CONNECT_REFUSED);
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.CLOSED);
         assertThat(tracker.nextDelay()).as("closed, after a failure").isEqualTo(RECHECK);
         failTick(Reason.CONNECT_REFUSED);
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.OPEN);
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.OPEN);
         assertThat(tracker.nextDelay()).as("open").isEqualTo(RECHECK);
 
         clock.advance(Duration.ofSeconds(10));
         okTick();
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.HALF_OPEN);
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.HALF_OPEN);
         assertThat(tracker.nextDelay()).as("half open, even after a good trial").isEqualTo(RECHECK);
         okTick();
-        assertThat(tracker.circuit().state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(tracker.state().circuit().state()).isEqualTo(CircuitState.CLOSED);
         assertThat(tracker.nextDelay()).isEqualTo(INTERVAL);
 
         tracker.forceOpen();

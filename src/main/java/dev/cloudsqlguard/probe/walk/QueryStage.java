@@ -4,10 +4,11 @@ import dev.cloudsqlguard.probe.StageFailure;
 import java.time.Duration;
 
 /**
- * The {@code query} stage: an authenticated statement over a kept-open session. An interface
- * so the prober does not depend on the client library that implements it.
+ * The {@code query} stage: an authenticated statement over a kept-open session. An interface so
+ * that the walker does not depend on the client library that implements it ({@link VertxQueryStage},
+ * the one adapter of the probe layer that may use Vert.x).
  */
-interface QueryStage extends AutoCloseable {
+public interface QueryStage extends AutoCloseable {
 
     /**
      * Runs the probe statement, opening (or re-opening) the session first if needed.

@@ -7,11 +7,11 @@ import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.Stage;
 import dev.cloudsqlguard.probe.StageFailure;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,18 +31,15 @@ public final class StageWalker implements AutoCloseable {
     private final HandshakeStage handshake = new HandshakeStage();
     private final QueryStage query;
 
-    /** @param vertx the event loop of the query stage; unused (may be null) for a target without a user */
-    public StageWalker(TargetSettings target, ProbeSettings settings, Vertx vertx, Clock clock, LongSupplier nanoTime) {
+    /** @param query the query stage (see {@link VertxQueryStage#of}); none for a target without a user */
+    public StageWalker(TargetSettings target, ProbeSettings settings, Optional<QueryStage> query, Clock clock,
+            LongSupplier nanoTime) {
         this.target = target;
         this.settings = settings;
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.connect = new ConnectStage(nanoTime);
-        this.query = target.hasCredentials()
-                ? new VertxQueryStage(vertx, target.endpoint(), target.database(), target.user().get(),
-                        target.password().orElse(null), settings.query(), target.requirePrimary(),
-                        settings.sessionMaxAge(), nanoTime)
-                : null;
+        this.query = query.orElse(null);
     }
 
     /** Runs one probe. Never throws: every failure is a result. */

@@ -2,6 +2,8 @@ package dev.cloudsqlguard.probe.walk;
 
 import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.PasswordSource;
+import dev.cloudsqlguard.config.ProbeSettings;
+import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.StageFailure;
 import dev.cloudsqlguard.probe.wire.SqlStateClassifier;
@@ -17,11 +19,13 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The query stage on the Vert.x reactive PostgreSQL client. One authenticated connection is kept
@@ -29,7 +33,7 @@ import java.util.function.LongSupplier;
  * authentication nor a query, so every wait here is bounded by the stage timeout; a connection
  * whose state is unknown after a timeout is closed and replaced on the next probe.
  */
-final class VertxQueryStage implements QueryStage {
+public final class VertxQueryStage implements QueryStage {
 
     private final Vertx vertx;
     private final Endpoint endpoint;
@@ -45,7 +49,21 @@ final class VertxQueryStage implements QueryStage {
     private volatile boolean broken;
     private long openedAt;
 
-    VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
+    /**
+     * The query stage of a target, or none for a target without a user (its probe stops after the
+     * handshake). The event loop is asked for only when there is a stage to run on it.
+     */
+    public static Optional<QueryStage> of(TargetSettings target, ProbeSettings probe, Supplier<Vertx> vertx,
+            LongSupplier nanoTime) {
+        if (!target.hasCredentials()) {
+            return Optional.empty();
+        }
+        return Optional.of(new VertxQueryStage(vertx.get(), target.endpoint(), target.database(), target.user().get(),
+                target.password().orElse(null), probe.query(), target.requirePrimary(), probe.sessionMaxAge(),
+                nanoTime));
+    }
+
+    private VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
             String query, boolean requirePrimary, Duration maxAge, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.endpoint = endpoint;

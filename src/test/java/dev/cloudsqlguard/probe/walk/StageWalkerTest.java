@@ -74,7 +74,9 @@ class StageWalkerTest {
     }
 
     private static StageWalker prober(TargetSettings target, String query) {
-        return new StageWalker(target, settings(query), vertx, Clock.systemUTC(), System::nanoTime);
+        ProbeSettings settings = settings(query);
+        return new StageWalker(target, settings, VertxQueryStage.of(target, settings, () -> vertx, System::nanoTime),
+                Clock.systemUTC(), System::nanoTime);
     }
 
     private static StageWalker guard() {

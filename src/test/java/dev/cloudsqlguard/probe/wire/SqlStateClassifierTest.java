@@ -65,9 +65,8 @@ class SqlStateClassifierTest {
     @Test
     void reasonCodesAreStableLowerCaseNames() {
         assertThat(Reason.SERVER_STARTING.code()).isEqualTo("server_starting");
-        assertThat(Reason.fromCode("too_many_connections")).isEqualTo(Reason.TOO_MANY_CONNECTIONS);
+        assertThat(java.util.Arrays.stream(Reason.values()).map(Reason::code)).doesNotHaveDuplicates();
         for (Reason r : Reason.values()) {
-            assertThat(Reason.fromCode(r.code())).isEqualTo(r);
             assertThat(r.code()).matches("[a-z_]+");
             assertThat(r.explanation()).isNotBlank();
         }
