@@ -61,6 +61,8 @@ class WaitIT {
     void exitsOneWhenTheServerRejects() throws Exception {
         Map<String, String> env = env();
         env.put("GUARD_TARGET_PASSWORD", "not-the-password");
+        // a cold JVM's first SCRAM exchange on a busy machine can take longer than the 1 s default stage bound
+        env.put("GUARD_PROBE_TIMEOUT", "5s");
         PackagedGuard.Run run = PackagedGuard.run(env, LIMIT, "wait", "--timeout", "1s");
         assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
         assertThat(run.stdout()).contains("auth_failed").contains("waiting will not fix this").contains("exit 1");
