@@ -155,11 +155,6 @@ public final class Catalogue {
     private Catalogue() {
     }
 
-    /** True when the key is a property of this catalogue (in its {@code guard.} spelling). */
-    public static boolean isKnown(String key) {
-        return DEFAULTS.containsKey(key);
-    }
-
     /** The environment variable spelling of a property: {@code guard.probe.slow-threshold} → {@code GUARD_PROBE_SLOW_THRESHOLD}. */
     public static String envName(String property) {
         return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
