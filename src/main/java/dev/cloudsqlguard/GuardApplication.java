@@ -3,7 +3,6 @@ package dev.cloudsqlguard;
 import dev.cloudsqlguard.cli.WaitArguments;
 import dev.cloudsqlguard.cli.WaitCommand;
 import dev.cloudsqlguard.cli.WaitVerdict;
-import dev.cloudsqlguard.config.GuardConfig;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.InvalidConfigException;
 import dev.cloudsqlguard.config.SettingsParser;
@@ -27,9 +26,6 @@ import org.jboss.logging.Logger;
 public class GuardApplication implements QuarkusApplication {
 
     private static final Logger LOG = Logger.getLogger("dev.cloudsqlguard");
-
-    @Inject
-    GuardConfig config;
 
     @Inject
     Config rawConfig;
@@ -66,7 +62,7 @@ public class GuardApplication implements QuarkusApplication {
         }
         GuardSettings settings;
         try {
-            settings = new SettingsParser().parse(config.raw());
+            settings = new SettingsParser().parse(ConfigReader.read(rawConfig));
         } catch (InvalidConfigException e) {
             if (waitMode) {
                 System.err.println("cloudsql-guard: " + e.getMessage());

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,25 +135,25 @@ class SettingsParserTest {
 
     @Test
     void defaultsTableListsEveryPropertyOnceWithTheDocumentedDefaults() {
-        assertThat(SettingsParser.DEFAULTS).hasSize(35);
-        assertThat(SettingsParser.DEFAULTS).containsEntry("guard.probe.session-max-age", "10m");
-        assertThat(SettingsParser.DEFAULTS.keySet()).allMatch(k -> k.startsWith("guard.") && k.matches("[a-z.\\-]+"));
-        assertThat(SettingsParser.DEFAULTS)
+        assertThat(Catalogue.DEFAULTS).hasSize(35);
+        assertThat(Catalogue.DEFAULTS).containsEntry("guard.probe.session-max-age", "10m");
+        assertThat(Catalogue.DEFAULTS.keySet()).allMatch(k -> k.startsWith("guard.") && k.matches("[a-z.\\-]+"));
+        assertThat(Catalogue.DEFAULTS)
                 .containsEntry("guard.target.socket-dir", "/cloudsql")
                 .containsEntry("guard.target.port", "5432")
                 .containsEntry("guard.probe.interval", "2s")
                 .containsEntry("guard.circuit.window-size", "4")
                 .containsEntry("guard.admin.enabled", "false")
                 .containsEntry("guard.target.instance", null);
-        assertThat(SettingsParser.SECRET_PROPERTIES)
+        assertThat(Catalogue.SECRET_PROPERTIES)
                 .containsExactlyInAnyOrder("guard.target.password", "guard.signal.webhook.secret", "guard.admin.token");
-        assertThat(SettingsParser.DEFAULTS.keySet()).containsAll(SettingsParser.SECRET_PROPERTIES);
+        assertThat(Catalogue.DEFAULTS.keySet()).containsAll(Catalogue.SECRET_PROPERTIES);
     }
 
     @Test
     void absentAndDefaultValuedPropertiesGiveTheSameSettingsExceptSecrets() {
         Map<String, String> explicit = new LinkedHashMap<>();
-        SettingsParser.DEFAULTS.forEach((k, v) -> {
+        Catalogue.DEFAULTS.forEach((k, v) -> {
             if (v != null) {
                 explicit.put(k, v);
             }
@@ -971,7 +970,7 @@ class SettingsParserTest {
         assertThat(raw).isEqualTo(copy);
     }
 
-    // ---- unknown properties, env names, collect --------------------------------------------
+    // ---- unknown properties, env names ----------------------------------------------------
 
     @Test
     void unknownPropertiesFindsTyposInBothSpellings() {
@@ -987,9 +986,9 @@ class SettingsParserTest {
     @Test
     void unknownPropertiesAcceptsEveryKnownPropertyInBothSpellings() {
         List<String> names = new java.util.ArrayList<>();
-        for (String key : SettingsParser.DEFAULTS.keySet()) {
+        for (String key : Catalogue.DEFAULTS.keySet()) {
             names.add(key);
-            names.add(SettingsParser.envName(key));
+            names.add(Catalogue.envName(key));
         }
         assertThat(SettingsParser.unknownProperties(names)).isEmpty();
         assertThat(SettingsParser.unknownProperties(List.of())).isEmpty();
@@ -997,21 +996,10 @@ class SettingsParserTest {
 
     @Test
     void envName() {
-        assertThat(SettingsParser.envName("guard.probe.slow-threshold")).isEqualTo("GUARD_PROBE_SLOW_THRESHOLD");
-        assertThat(SettingsParser.envName("guard.signal.webhook.max-attempts")).isEqualTo("GUARD_SIGNAL_WEBHOOK_MAX_ATTEMPTS");
-        assertThat(SettingsParser.envName("guard.target.instance")).isEqualTo("GUARD_TARGET_INSTANCE");
-        assertThat(SettingsParser.envName("GUARD_ALREADY")).isEqualTo("GUARD_ALREADY");
-        assertThat(SettingsParser.envName("a.b-c/d")).isEqualTo("A_B_C_D");
-    }
-
-    @Test
-    void collectLooksUpEveryKnownKeyInOrder() {
-        List<String> asked = new java.util.ArrayList<>();
-        Map<String, String> values = SettingsParser.collect(key -> {
-            asked.add(key);
-            return key.equals("guard.target.host") ? Optional.of("10.0.0.1") : Optional.empty();
-        });
-        assertThat(asked).containsExactlyElementsOf(SettingsParser.DEFAULTS.keySet());
-        assertThat(values).containsExactly(Map.entry("guard.target.host", "10.0.0.1"));
+        assertThat(Catalogue.envName("guard.probe.slow-threshold")).isEqualTo("GUARD_PROBE_SLOW_THRESHOLD");
+        assertThat(Catalogue.envName("guard.signal.webhook.max-attempts")).isEqualTo("GUARD_SIGNAL_WEBHOOK_MAX_ATTEMPTS");
+        assertThat(Catalogue.envName("guard.target.instance")).isEqualTo("GUARD_TARGET_INSTANCE");
+        assertThat(Catalogue.envName("GUARD_ALREADY")).isEqualTo("GUARD_ALREADY");
+        assertThat(Catalogue.envName("a.b-c/d")).isEqualTo("A_B_C_D");
     }
 }

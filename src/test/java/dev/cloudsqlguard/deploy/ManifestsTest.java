@@ -75,8 +75,8 @@ class ManifestsTest {
     /** Cloud Run's limit on a startup probe: failureThreshold x periodSeconds. */
     static final int CLOUD_RUN_STARTUP_BUDGET_SECONDS = 240;
 
-    /** The guard.* properties the guard knows: the parser's table is the single source. */
-    static final List<String> GUARD_PROPERTIES = List.copyOf(dev.cloudsqlguard.config.SettingsParser.DEFAULTS.keySet());
+    /** The guard.* properties the guard knows: the catalogue is the single source. */
+    static final List<String> GUARD_PROPERTIES = List.copyOf(dev.cloudsqlguard.config.Catalogue.DEFAULTS.keySet());
 
     static final Set<String> GUARD_ENV = GUARD_PROPERTIES.stream()
             .map(p -> p.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"))
