@@ -1,6 +1,7 @@
 package dev.cloudsqlguard.api;
 
 import dev.cloudsqlguard.config.AdminSettings;
+import dev.cloudsqlguard.config.Catalogue;
 import dev.cloudsqlguard.loop.ProbeLoop;
 import dev.cloudsqlguard.state.StatusDocument;
 import dev.cloudsqlguard.state.TargetEvent;
@@ -37,7 +38,7 @@ public class AdminResource {
     public Response circuit(@PathParam("action") String action, @HeaderParam("Authorization") String authorization) {
         AdminSettings admin = loop.settings() == null ? null : loop.settings().admin();
         if (admin == null || !admin.enabled()) {
-            return error(Response.Status.NOT_FOUND, "admin actions are disabled (guard.admin.enabled=false)");
+            return error(Response.Status.NOT_FOUND, "admin actions are disabled (" + Catalogue.ADMIN_ENABLED.key() + "=false)");
         }
         if (!authorized(admin, authorization)) {
             return Response.status(Response.Status.UNAUTHORIZED)

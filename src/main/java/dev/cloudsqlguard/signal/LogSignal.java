@@ -2,6 +2,7 @@ package dev.cloudsqlguard.signal;
 
 import dev.cloudsqlguard.circuit.CircuitState;
 import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.config.Catalogue;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
@@ -29,7 +30,7 @@ public class LogSignal implements Signal {
     public void start(GuardSettings settings, GuardState initial) {
         TargetSettings t = settings.target();
         LOG.infof("probing %s at %s (database %s, %s)", t.name(), t.endpoint().describe(), t.database(),
-                t.hasCredentials() ? "query stage as user " + t.user().get() : "handshake only: no guard.target.user");
+                t.hasCredentials() ? "query stage as user " + t.user().get() : "handshake only: no " + Catalogue.TARGET_USER.key());
     }
 
     void onUpdate(@Observes GuardUpdate update) {
