@@ -41,17 +41,28 @@ def mono():
 
 # ---------------------------------------------------------------- PostgreSQL
 
+# the project's one PostgreSQL launcher (the tests and bench/demo use it too): it writes the
+# server's configuration and runs it as the postgres OS user
+LAUNCHER = os.path.join(ROOT, "src", "test", "pg", "pg-cluster")
+# its log_line_prefix '%m [%p] %e %q%u@%d ': time (UTC, ms), [pid], SQLSTATE, user@db in sessions
+LOG_LINE = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (\w+) \[\d+\] \w{5} (?:(\S*)@\S* )?(.*)")
+
+
+def pg_cluster(*args, check=True):
+    out = subprocess.run([LAUNCHER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and out.returncode != 0:
+        raise RuntimeError(f"pg-cluster {' '.join(args)} failed ({out.returncode}): {out.stderr.decode().strip()}")
+    return out.stdout.decode().strip()
+
+
 def pg_bin():
-    dirs = sorted((d for d in os.listdir("/usr/lib/postgresql")
-                   if os.path.isfile(f"/usr/lib/postgresql/{d}/bin/initdb")), key=lambda v: int(v.split(".")[0]))
-    if not dirs:
-        sys.exit("no PostgreSQL server under /usr/lib/postgresql: run bench/setup")
-    return f"/usr/lib/postgresql/{dirs[-1]}/bin"
+    return pg_cluster("bindir")
 
 
 class Pg:
-    """A throw-away cluster whose only socket is <base>/cloudsql/<instance>/.s.PGSQL.5432, run as
-    the postgres OS user, with log_connections on so every forked backend is counted."""
+    """A throw-away cluster whose only socket is <base>/cloudsql/<instance>/.s.PGSQL.5432, made and
+    run by pg-cluster, with log_connections on and log_statement = all for the role guard, so
+    every forked backend, login and statement of the guard is counted from the server's log."""
 
     def __init__(self, base, max_connections):
         self.bin = pg_bin()
@@ -60,44 +71,12 @@ class Pg:
         self.socket_root = os.path.join(base, "cloudsql")
         self.sockdir = os.path.join(self.socket_root, INSTANCE)
         self.logfile = os.path.join(base, "postgres.log")
-        self.root = os.geteuid() == 0
         self.max_connections = max_connections
 
-    def _as_pg(self, cmd):
-        return (["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"] + cmd) if self.root else cmd
-
-    def _run(self, cmd, **kw):
-        return subprocess.run(self._as_pg(cmd), check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-
-    def _own(self, path):
-        os.makedirs(path, exist_ok=True)
-        if self.root:
-            shutil.chown(path, "postgres", "postgres")
-
     def init(self):
-        self._own(self.data)
-        self._own(self.socket_root)
-        self._run([f"{self.bin}/initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync"])
-        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
-            f.write(f"""
-listen_addresses = ''
-unix_socket_directories = '{self.sockdir}'
-max_connections = {self.max_connections}
-fsync = off
-log_connections = on
-log_line_prefix = '%m [%p] %u '
-log_timezone = 'UTC'
-""")
-        with open(os.path.join(self.data, "pg_hba.conf"), "w") as f:
-            f.write("local all postgres trust\nlocal all all scram-sha-256\n")
-        single = self._as_pg([f"{self.bin}/postgres", "--single", "-D", self.data, "postgres"])
-        # every statement of the guard's role is logged: the exact count of its database round trips
-        sql = (f"create role guard login password '{PASSWORD}';\ncreate database guard owner guard;\n"
-               "alter role guard set log_statement = 'all';\n")
-        subprocess.run(single, input=sql.encode(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        open(self.logfile, "a").close()
-        if self.root:
-            shutil.chown(self.logfile, "postgres", "postgres")
+        os.makedirs(self.socket_root, exist_ok=True)
+        pg_cluster("init", self.data, "--socket-dir", self.sockdir, "--max-connections", str(self.max_connections),
+                   "--user", "guard", "--password", PASSWORD, "--database", "guard", "--log-statements-of", "guard")
 
     def pid(self):
         try:
@@ -109,33 +88,22 @@ log_timezone = 'UTC'
     def start(self):
         """Starts the server (socket directory created first, as the proxy would) and returns the
         monotonic time at which pg_ctl -w returned: the server accepts connections from then on."""
-        for stale in (os.path.join(self.data, "postmaster.pid"), os.path.join(self.sockdir, ".s.PGSQL.5432.lock")):
-            if os.path.exists(stale):
-                os.unlink(stale)
-        self._own(self.sockdir)
-        self._run([f"{self.bin}/pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-s", "start"])
+        pg_cluster("start", self.data, self.logfile)
         return mono()
 
     def stop(self, mode="fast", check=False):
-        """pg_ctl stop in the given mode (fast for teardown, immediate for a crash-like restart;
-        check=True when a failure to stop must end the run)."""
-        pid = self.pid()
-        if pid:
-            try:
-                os.kill(pid, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
-        subprocess.run(self._as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-m", mode, "-w", "-s", "stop"]),
-                       check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        """Stops the server (resumed first if SIGSTOPped) in the given mode: fast for teardown,
+        immediate for a crash-like restart; check=True when a failure to stop must end the run."""
+        pg_cluster("stop", self.data, mode, check=check)
 
     def sql(self, query):
-        out = subprocess.run(self._as_pg([f"{self.bin}/psql", "-h", self.sockdir, "-U", "postgres", "-d", "postgres",
-                                          "-XAtc", query]), check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = subprocess.run([f"{self.bin}/psql", "-h", self.sockdir, "-U", "postgres", "-d", "postgres", "-XAtc", query],
+                             check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return out.stdout.decode().strip()
 
     def session_times(self, t0, t1):
         """When sessions of the role guard passed authentication (log_connections) between two times."""
-        return self._log_times(t0, t1, lambda line: "connection authorized: user=guard " in line)
+        return self._log_times(t0, t1, lambda user, msg: msg.startswith("LOG:  connection authorized: user=guard "))
 
     def sessions_between(self, t0, t1):
         return len(self.session_times(t0, t1))
@@ -145,21 +113,20 @@ log_timezone = 'UTC'
 
     def backends_between(self, t0, t1):
         """Backends forked (log_connections: 'connection received') between two wall-clock times."""
-        return len(self._log_times(t0, t1, lambda line: "connection received" in line))
+        return len(self._log_times(t0, t1, lambda user, msg: msg.startswith("LOG:  connection received")))
 
     def statements_between(self, t0, t1):
         """Statements run by the role guard (log_statement = all for that role) between two times."""
-        return len(self._log_times(t0, t1, lambda line: "] guard " in line and
-                                   ("statement: " in line or re.search(r"execute [^:]*:", line) is not None)))
+        return len(self._log_times(t0, t1, lambda user, msg: user == "guard" and
+                                   (msg.startswith("LOG:  statement: ") or re.match(r"LOG:  execute [^:]*:", msg))))
 
     def _log_times(self, t0, t1, wanted):
+        """Times of the log lines for which wanted(user, message) holds, between two wall-clock times."""
         out = []
         with open(self.logfile, errors="replace") as f:
             for line in f:
-                if not wanted(line):
-                    continue
-                m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (\w+)", line)
-                if not m:
+                m = LOG_LINE.match(line)
+                if not m or not wanted(m.group(3), m.group(4)):
                     continue
                 ts = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f")
                 ts = ts.replace(tzinfo=datetime.timezone.utc if m.group(2) in ("UTC", "GMT") else None).timestamp()
@@ -608,57 +575,91 @@ def bench_scrape(args, runtimes, base, report):
 
 # ---------------------------------------------------------------- 4 + 5. footprint and database cost
 
-def bench_footprint(args, runtimes, base, report):
-    pg = new_pg(base, "footprint", 100)
-    pg.start()
-    foot_rows, cost_rows = [], []
-    minute = args.minute
-    try:
-        for runtime, artifact in runtimes:
-            started_in, to_open = [], []
-            for trial in range(args.trials):  # boot time: several fresh starts against a running database
-                g = Guard(runtime, artifact, pg, base, args.port, name=f"boot{trial}").start()
-                try:
-                    at = g.wait_code("/q/health/started", 200)
-                    to_open.append(ms(at - g.spawned))
-                    started_in.append(ms(g.started_in()))
-                finally:
-                    g.stop()
+class SteadyState:
+    """What footprint (4: RSS) and cost (5: the database's side) both read: one server, and per
+    runtime one guard probing at its defaults for --minute seconds, measured once per run however
+    many of the two steps ask for it, so that running both costs one minute per runtime."""
+
+    def __init__(self):
+        self.pg, self.minutes = None, {}
+
+    def server(self, base):
+        if self.pg is None:
+            self.pg = new_pg(base, "steady", 100)
+            self.pg.start()
+        return self.pg
+
+    def minute(self, args, runtime, artifact, base):
+        if runtime not in self.minutes:
+            pg = self.server(base)
             g = Guard(runtime, artifact, pg, base, args.port, name="minute").start()
             try:
                 g.wait_code("/q/health/started", 200)
                 time.sleep(2)
                 w0 = time.time()
-                time.sleep(minute)
+                time.sleep(args.minute)
                 w1 = time.time()
                 rss, held = g.rss_mb(), pg.held()
                 time.sleep(0.5)
-                backends, sessions = pg.backends_between(w0, w1), pg.sessions_between(w0, w1)
-                statements = pg.statements_between(w0, w1)
+                m = {"rss": rss, "held": held, "backends": pg.backends_between(w0, w1),
+                     "sessions": pg.sessions_between(w0, w1), "statements": pg.statements_between(w0, w1)}
             finally:
                 g.stop()
-            foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB"])
-            cost_rows.append([f"guard ({runtime})", f"{backends * 60.0 / minute:.1f}", f"{sessions * 60.0 / minute:.1f}",
-                              held, f"{statements * 60.0 / minute:.1f}"])
-            log(f"footprint {runtime}: started in {summary(started_in)['median']:.0f} ms, RSS {rss:.0f} MB, "
-                f"{backends} backends, {sessions} sessions, {statements} statements, held {held}")
-        # the baseline: a pg_isready loop at the guard's interval, alone, for the same time
-        w0 = time.time()
-        loop = subprocess.Popen(["bash", "-c", f"while :; do pg_isready -q -h '{pg.sockdir}' -U guard -d guard; sleep 2; done"])
-        time.sleep(minute)
-        w1 = time.time()
-        loop.terminate()
-        loop.wait()
-        time.sleep(0.5)
-        backends, sessions = pg.backends_between(w0, w1), pg.sessions_between(w0, w1)
-        cost_rows.append(["`pg_isready` every 2 s", f"{backends * 60.0 / minute:.1f}", f"{sessions * 60.0 / minute:.1f}",
-                          0, f"{pg.statements_between(w0, w1) * 60.0 / minute:.1f}"])
-    finally:
-        pg.stop()
+            log(f"steady state {runtime}: RSS {rss:.0f} MB, {m['backends']} backends, {m['sessions']} sessions, "
+                f"{m['statements']} statements, held {held} in {args.minute} s")
+            self.minutes[runtime] = m
+        return self.minutes[runtime]
+
+    def close(self):
+        if self.pg is not None:
+            self.pg.stop()
+
+
+STEADY = SteadyState()
+
+
+def bench_footprint(args, runtimes, base, report):
+    pg = STEADY.server(base)
+    foot_rows = []
+    for runtime, artifact in runtimes:
+        started_in, to_open = [], []
+        for trial in range(args.trials):  # boot time: several fresh starts against a running database
+            g = Guard(runtime, artifact, pg, base, args.port, name=f"boot{trial}").start()
+            try:
+                at = g.wait_code("/q/health/started", 200)
+                to_open.append(ms(at - g.spawned))
+                started_in.append(ms(g.started_in()))
+            finally:
+                g.stop()
+        rss = STEADY.minute(args, runtime, artifact, base)["rss"]
+        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB"])
+        log(f"footprint {runtime}: started in {summary(started_in)['median']:.0f} ms, RSS {rss:.0f} MB")
     report.table("4. Footprint",
-                 ["guard", "Quarkus `started in`", "process start → gate open (database up)", f"RSS after {minute} s of probing"],
+                 ["guard", "Quarkus `started in`", "process start → gate open (database up)", f"RSS after {args.minute} s of probing"],
                  foot_rows, [f"{args.trials} fresh starts each; the JVM runs `java -jar` with the JDK's default heap "
                              "settings" + (f" and `{os.environ['BENCH_JAVA_OPTS']}`" if os.environ.get("BENCH_JAVA_OPTS") else "") + "."])
+
+
+def bench_cost(args, runtimes, base, report):
+    pg = STEADY.server(base)
+    minute = args.minute
+    cost_rows = []
+    for runtime, artifact in runtimes:
+        m = STEADY.minute(args, runtime, artifact, base)
+        cost_rows.append([f"guard ({runtime})", f"{m['backends'] * 60.0 / minute:.1f}",
+                          f"{m['sessions'] * 60.0 / minute:.1f}", m["held"], f"{m['statements'] * 60.0 / minute:.1f}"])
+    # the baseline: a pg_isready loop at the guard's interval, alone, for the same time
+    w0 = time.time()
+    loop = subprocess.Popen(["bash", "-c", f"while :; do pg_isready -q -h '{pg.sockdir}' -U guard -d guard; sleep 2; done"])
+    time.sleep(minute)
+    w1 = time.time()
+    loop.terminate()
+    loop.wait()
+    time.sleep(0.5)
+    backends, sessions = pg.backends_between(w0, w1), pg.sessions_between(w0, w1)
+    cost_rows.append(["`pg_isready` every 2 s", f"{backends * 60.0 / minute:.1f}", f"{sessions * 60.0 / minute:.1f}",
+                      0, f"{pg.statements_between(w0, w1) * 60.0 / minute:.1f}"])
+    log(f"cost pg_isready loop: {backends} backends, {sessions} sessions in {minute} s")
     report.table("5. Database cost in steady state (per minute)",
                  ["prober", "backends forked / min", "authenticated sessions / min", "backends held",
                   "statements / min"],
@@ -782,6 +783,10 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), {mem:.0f} GiB"
 
 
+STEPS = {"detection": bench_detection, "outage": bench_outage, "scrape": bench_scrape,
+         "footprint": bench_footprint, "cost": bench_cost, "fleet": bench_fleet}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jar", required=True)
@@ -795,9 +800,13 @@ def main():
     p.add_argument("--fleet-window", type=int, default=30)
     p.add_argument("--fleet-outage", type=int, default=8)
     p.add_argument("--port", type=int, default=18090)
-    p.add_argument("--only", default="detection,outage,scrape,footprint,fleet")
+    p.add_argument("--only", default="detection,outage,scrape,footprint,cost,fleet",
+                   help="comma-separated steps, in order (default: all): %(default)s")
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "latest.md"))
     args = p.parse_args()
+    unknown = [n for n in args.only.split(",") if n not in STEPS]
+    if unknown:
+        p.error(f"--only: unknown step(s) {', '.join(unknown)}; the steps are {', '.join(STEPS)}")
     args.jar = os.path.abspath(args.jar)
     args.native = os.path.abspath(args.native) if args.native else None
 
@@ -807,12 +816,11 @@ def main():
     report = Report()
     began = time.time()
     try:
-        steps = {"detection": bench_detection, "outage": bench_outage, "scrape": bench_scrape,
-                 "footprint": bench_footprint, "fleet": bench_fleet}
         for name in args.only.split(","):
             log(f"--- {name}")
-            steps[name](args, runtimes, base, report)
+            STEPS[name](args, runtimes, base, report)
     finally:
+        STEADY.close()
         if os.environ.get("BENCH_KEEP") != "1":
             shutil.rmtree(base, ignore_errors=True)
         else:
