@@ -112,23 +112,14 @@ class StageWalkerTest {
         assertThat(r.latencies()).doesNotContainKey(Stage.QUERY);
     }
 
-    /** Logins of the guard's role so far, from the server's log_connections lines (exact and immediate). */
-    private static long logins() {
-        try (var lines = Files.lines(db.logFile())) {
-            return lines.filter(l -> l.contains("connection authorized: user=" + db.user() + " ")).count();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void steadyStateReusesOneSession() {
-        long before = logins();
+        long before = db.loginsOf(db.user());
         try (StageWalker p = guard()) {
             for (int i = 0; i < 5; i++) {
                 assertThat(p.probe().succeeded()).isTrue();
             }
-            assertThat(logins() - before).as("sessions opened").isEqualTo(1);
+            assertThat(db.loginsOf(db.user()) - before).as("sessions opened").isEqualTo(1);
         }
     }
 
@@ -278,7 +269,7 @@ class StageWalkerTest {
 
     @Test
     void faultsOfTheRealServerAndRecovery() {
-        long before = logins();
+        long before = db.loginsOf(db.user());
         try (StageWalker p = guard()) {
             assertThat(p.probe().succeeded()).isTrue();
 
@@ -295,7 +286,7 @@ class StageWalkerTest {
             db.start();
             ProbeResult back = p.probe();
             assertThat(back.succeeded()).as("reconnects its session after a restart: %s", back).isTrue();
-            assertThat(logins() - before).as("sessions opened").isEqualTo(2);
+            assertThat(db.loginsOf(db.user()) - before).as("sessions opened").isEqualTo(2);
 
             db.stop(); // a clean shutdown removes the socket
             assertFailed(p.probe(), Stage.SOCKET, Reason.SOCKET_MISSING);
