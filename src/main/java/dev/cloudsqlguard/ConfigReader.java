@@ -3,6 +3,7 @@ package dev.cloudsqlguard;
 import dev.cloudsqlguard.config.Catalogue;
 import dev.cloudsqlguard.config.ConfigProblem;
 import dev.cloudsqlguard.config.InvalidConfigException;
+import dev.cloudsqlguard.config.NamedTargets;
 import dev.cloudsqlguard.config.Property;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,9 @@ public final class ConfigReader {
     }
 
     /**
-     * The value of every catalogue property that is set, keyed by its name, in catalogue order.
+     * The value of every catalogue property that is set, keyed by its name, in catalogue order, then
+     * those of every named target found among the property names ({@code guard.targets.<name>.*} or
+     * {@code GUARD_TARGETS_<NAME>_*}), and any {@code guard.targets.…} key whose name is invalid.
      * Absent properties are left out (the parser applies their defaults); so are empty values, as
      * SmallRye's {@code getOptionalValue} would treat them.
      *
@@ -43,8 +46,20 @@ public final class ConfigReader {
     public static Map<String, String> read(Config config) {
         Map<String, String> values = new LinkedHashMap<>();
         List<ConfigProblem> problems = new ArrayList<>();
-        for (Property<?> property : Catalogue.ALL) {
-            String key = property.key();
+        List<String> keys = new ArrayList<>();
+        Catalogue.ALL.forEach(p -> keys.add(p.key()));
+        List<String> names = new ArrayList<>();
+        config.getPropertyNames().forEach(names::add);
+        for (String target : NamedTargets.names(names)) {
+            Catalogue.ALL.stream().filter(Property::targetScoped).forEach(p -> keys.add(p.key(target)));
+        }
+        for (String name : names) {
+            if (name.startsWith(Property.PREFIX) && NamedTargets.parse(name).isEmpty() && !keys.contains(name)
+                    && NamedTargets.isUnderTargets(name)) {
+                keys.add(name); // a guard.targets.<bad name>.… key: the parser names the problem
+            }
+        }
+        for (String key : keys) {
             ConfigValue found = config.getConfigValue(key);
             String value = found.getValue();
             if (value != null && !value.isEmpty()) {

@@ -71,6 +71,7 @@ public class GuardApplication implements QuarkusApplication {
             }
             return WaitVerdict.BAD_CONFIGURATION;
         }
+        settings.deprecations().forEach(d -> LOG.warnf("deprecated configuration: %s", d));
         List<String> unknown = SettingsParser.unknownProperties(rawConfig.getPropertyNames());
         if (!unknown.isEmpty()) {
             LOG.warnf("ignoring unknown guard properties (typo?): %s", String.join(", ", unknown));

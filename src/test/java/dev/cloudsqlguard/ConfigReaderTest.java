@@ -41,9 +41,32 @@ class ConfigReaderTest {
                 Map.entry("guard.probe.slow-threshold", "750ms"), Map.entry("guard.circuit.window-size", "8"));
 
         GuardSettings settings = new SettingsParser().parse(raw);
-        assertThat(settings.target().endpoint()).isEqualTo(new Endpoint.Tcp("10.0.0.7", 5432));
+        assertThat(settings.targets().get(0).endpoint()).isEqualTo(new Endpoint.Tcp("10.0.0.7", 5432));
         assertThat(settings.probe().slowThreshold()).isEqualTo(Duration.ofMillis(750));
         assertThat(settings.circuit().windowSize()).isEqualTo(8);
+    }
+
+    @Test
+    void namedTargetsAreFoundInBothSpellings() {
+        SmallRyeConfig config = config(Map.of("guard.targets.reports.host", "10.0.0.8",
+                        "guard.targets.reports.required", "false"),
+                Map.of("GUARD_TARGETS_MAIN_INSTANCE", "p:r:i", "GUARD_TARGETS_MAIN_PASSWORD_FILE", "/run/pw",
+                        "GUARD_TARGETS_MAIN_USER", "guard"));
+        Map<String, String> raw = ConfigReader.read(config);
+        assertThat(raw).containsEntry("guard.targets.main.instance", "p:r:i")
+                .containsEntry("guard.targets.main.password-file", "/run/pw")
+                .containsEntry("guard.targets.reports.host", "10.0.0.8")
+                .containsEntry("guard.targets.reports.required", "false");
+        GuardSettings settings = new SettingsParser(path -> "pw").parse(raw);
+        assertThat(settings.targets()).extracting(t -> t.name() + "/" + t.required())
+                .containsExactly("main/true", "reports/false");
+    }
+
+    @Test
+    void aKeyUnderAnInvalidTargetNameReachesTheParser() {
+        Map<String, String> raw = ConfigReader.read(config(Map.of("guard.targets.Main-DB.host", "h",
+                "guard.targets.a.host", "h"), Map.of()));
+        assertThat(raw).containsEntry("guard.targets.Main-DB.host", "h");
     }
 
     @Test
@@ -52,10 +75,10 @@ class ConfigReaderTest {
         assertThat(raw).containsOnlyKeys("guard.target.instance");
 
         GuardSettings settings = new SettingsParser().parse(raw);
-        assertThat(settings.target().endpoint())
+        assertThat(settings.targets().get(0).endpoint())
                 .isEqualTo(new Endpoint.UnixSocket(java.nio.file.Path.of("/cloudsql/p:r:i/.s.PGSQL.5432"), 5432));
         assertThat(settings.probe().interval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(settings.target().database()).isEqualTo("postgres");
+        assertThat(settings.targets().get(0).database()).isEqualTo("postgres");
         assertThat(settings.signal().webhook().queueSize()).isEqualTo(256);
     }
 
@@ -64,7 +87,7 @@ class ConfigReaderTest {
         Map<String, String> raw = ConfigReader.read(config(Map.of(),
                 Map.of("GUARD_TARGET_INSTANCE", "p:r:i", "GUARD_TARGET_DATABASE", "")));
         assertThat(raw).doesNotContainKey("guard.target.database");
-        assertThat(new SettingsParser().parse(raw).target().database()).isEqualTo("postgres");
+        assertThat(new SettingsParser().parse(raw).targets().get(0).database()).isEqualTo("postgres");
     }
 
     @Test

@@ -13,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * {@code POST /guard/admin/circuit/{open|close|release}}: operator overrides of the circuit.
+ * {@code POST /guard/admin/circuit/{open|close|release}[?target=NAME]}: operator overrides of a
+ * target's circuit (the target may be left out when there is only one).
  * Off by default (404); when guard.admin.enabled=true it needs
  * {@code Authorization: Bearer <guard.admin.token>} (401 otherwise).
  */
@@ -35,7 +37,8 @@ public class AdminResource {
     @POST
     @Path("/circuit/{action}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response circuit(@PathParam("action") String action, @HeaderParam("Authorization") String authorization) {
+    public Response circuit(@PathParam("action") String action, @QueryParam("target") String target,
+            @HeaderParam("Authorization") String authorization) {
         AdminSettings admin = loop.settings() == null ? null : loop.settings().admin();
         if (admin == null || !admin.enabled()) {
             return error(Response.Status.NOT_FOUND, "admin actions are disabled (" + Catalogue.ADMIN_ENABLED.key() + "=false)");
@@ -57,8 +60,18 @@ public class AdminResource {
             return error(Response.Status.BAD_REQUEST, "unknown action '" + sanitize(action)
                     + "': use open, close or release");
         }
+        List<String> targets = loop.targets();
+        String chosen = target == null && targets.size() == 1 ? targets.get(0) : target;
+        if (chosen == null) {
+            return error(Response.Status.BAD_REQUEST, "several targets: name one with ?target=, one of "
+                    + String.join(", ", targets));
+        }
+        if (!targets.contains(chosen)) {
+            return error(Response.Status.NOT_FOUND, "no target '" + sanitize(chosen) + "': one of "
+                    + String.join(", ", targets));
+        }
         try {
-            TargetState state = loop.admin(act).get(5, TimeUnit.SECONDS);
+            TargetState state = loop.admin(chosen, act).get(5, TimeUnit.SECONDS);
             return Response.ok(StatusDocument.target(state).toString(), MediaType.APPLICATION_JSON).build();
         } catch (Exception e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "the probe loop did not apply the action in time");

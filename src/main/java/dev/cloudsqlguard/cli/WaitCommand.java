@@ -2,6 +2,7 @@ package dev.cloudsqlguard.cli;
 
 import dev.cloudsqlguard.config.DurationParser;
 import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.loop.EpollVertx;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
@@ -13,7 +14,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * {@code cloudsql-guard wait}: the one-shot gate for where a sidecar is not wanted. Probes with
@@ -30,45 +38,37 @@ public class WaitCommand {
     EpollVertx epollVertx;
 
     public int run(GuardSettings settings, WaitArguments args, PrintStream out) {
-        Optional<ProbeResult> last = Optional.empty();
+        List<TargetSettings> targets = settings.targets().stream()
+                .filter(t -> args.target().map(t.name()::equals).orElse(t.required())).toList();
+        if (targets.isEmpty()) {
+            out.println(PREFIX + "no target '" + args.target().orElse("") + "': one of "
+                    + settings.targets().stream().map(TargetSettings::name).collect(Collectors.joining(", ")));
+            return WaitVerdict.BAD_CONFIGURATION;
+        }
         long start = System.nanoTime();
         long deadline = start + args.timeout().toNanos();
-        try (StageWalker walker = new StageWalker(settings.target(), settings.probe(),
-                VertxQueryStage.of(settings.target(), settings.probe(), epollVertx::get, System::nanoTime),
-                Clock.systemUTC(), System::nanoTime)) {
-            Reason shown = null;
-            while (true) {
-                ProbeResult r = walker.probe();
-                last = Optional.of(r);
-                if (r.succeeded()) {
-                    break;
-                }
-                Reason reason = r.reason().orElseThrow();
-                if (reason != shown) {
-                    shown = reason;
-                    out.println(PREFIX + settings.target().name() + " not ready at stage " + r.stage().code() + ": "
-                            + reason.code() + r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("") + ": "
-                            + r.detail() + reason.action().map(action -> " (" + action + ")").orElse(""));
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    Thread.sleep(Math.max(1, Math.min(settings.probe().startupInterval().toMillis(), left / 1_000_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        ExecutorService pool = Executors.newFixedThreadPool(targets.size(), r -> {
+            Thread t = new Thread(r, "guard-wait");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<Optional<ProbeResult>>> waits = new ArrayList<>();
+        for (TargetSettings target : targets) {
+            waits.add(pool.submit(() -> waitFor(target, settings, deadline, start, out)));
+        }
+        int code = WaitVerdict.READY;
+        List<String> notReady = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            int targetCode = WaitVerdict.exitCode(result(waits.get(i)));
+            if (targetCode != WaitVerdict.READY) {
+                notReady.add(targets.get(i).name());
+                code = Math.max(code, targetCode);
             }
         }
-        int code = WaitVerdict.exitCode(last);
-        Duration waited = Duration.ofNanos(System.nanoTime() - start);
-        if (code == WaitVerdict.READY) {
-            out.println(PREFIX + settings.target().name() + " is ready after " + DurationParser.format(waited)
-                    + " (" + last.get().stage().code() + " stage passed)");
-        } else {
-            out.println(PREFIX + "gave up after " + DurationParser.format(waited) + ": "
+        pool.shutdownNow();
+        if (code != WaitVerdict.READY) {
+            out.println(PREFIX + "gave up after " + DurationParser.format(Duration.ofNanos(System.nanoTime() - start))
+                    + (targets.size() > 1 ? " on " + String.join(", ", notReady) : "") + ": "
                     + WaitVerdict.describe(code) + " (exit " + code + ")");
         }
         out.flush();
@@ -76,6 +76,55 @@ public class WaitCommand {
             return code;
         }
         return exec(args, out);
+    }
+
+    /** Probes one target until it is ready or the deadline passes; one line per change of reason. */
+    private Optional<ProbeResult> waitFor(TargetSettings target, GuardSettings settings, long deadline, long start,
+            PrintStream out) {
+        Optional<ProbeResult> last = Optional.empty();
+        try (StageWalker walker = new StageWalker(target, settings.probe(),
+                VertxQueryStage.of(target, settings.probe(), epollVertx::get, System::nanoTime),
+                Clock.systemUTC(), System::nanoTime)) {
+            Reason shown = null;
+            while (true) {
+                ProbeResult r = walker.probe();
+                last = Optional.of(r);
+                if (r.succeeded()) {
+                    out.println(PREFIX + target.name() + " is ready after "
+                            + DurationParser.format(Duration.ofNanos(System.nanoTime() - start))
+                            + " (" + r.stage().code() + " stage passed)");
+                    return last;
+                }
+                Reason reason = r.reason().orElseThrow();
+                if (reason != shown) {
+                    shown = reason;
+                    out.println(PREFIX + target.name() + " not ready at stage " + r.stage().code() + ": "
+                            + reason.code() + r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("") + ": "
+                            + r.detail() + reason.action().map(action -> " (" + action + ")").orElse(""));
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return last;
+                }
+                try {
+                    Thread.sleep(Math.max(1, Math.min(settings.probe().startupInterval().toMillis(), left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return last;
+                }
+            }
+        }
+    }
+
+    private static Optional<ProbeResult> result(Future<Optional<ProbeResult>> wait) {
+        try {
+            return wait.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.empty();
+        }
     }
 
     private static int exec(WaitArguments args, PrintStream out) {

@@ -9,6 +9,7 @@ import static dev.cloudsqlguard.config.Conversions.identifier;
 import static dev.cloudsqlguard.config.Conversions.integer;
 import static dev.cloudsqlguard.config.Conversions.list;
 import static dev.cloudsqlguard.config.Conversions.nonEmptyText;
+import static dev.cloudsqlguard.config.Conversions.oneOf;
 import static dev.cloudsqlguard.config.Conversions.percent;
 import static dev.cloudsqlguard.config.Conversions.secret;
 import static dev.cloudsqlguard.config.Conversions.text;
@@ -58,8 +59,14 @@ public final class Catalogue {
             "password (prefer the file)").asSecret();
     public static final Property<Path> TARGET_PASSWORD_FILE = target("password-file", null, absolutePath(),
             "file holding the password (a mounted Secret); re-read on every new connection, so rotation needs no restart");
+    public static final Property<Role> TARGET_ROLE = target("role", "any", oneOf(Role.values(), Role::code),
+            "`primary`: report `read_only` when the server is a replica or read-only; `replica`: report `not_a_replica` "
+                    + "when it is not in recovery; `any`: either (a role needs a user)");
     public static final Property<Boolean> TARGET_REQUIRE_PRIMARY = target("require-primary", "false", bool(),
-            "report `read_only` when the server is a replica or in recovery (needs a user)");
+            "deprecated: `true` is `role=primary`");
+    public static final Property<Boolean> TARGET_REQUIRED = target("required", "true", bool(),
+            "whether the target gates `/q/health/started` and `/q/health/ready`; an optional target is reported "
+                    + "everywhere but never gates");
 
     // ---- probe --------------------------------------------------------------------------
 
@@ -123,7 +130,7 @@ public final class Catalogue {
     /** All properties, in README order. */
     public static final List<Property<?>> ALL = List.of(
             TARGET_INSTANCE, TARGET_SOCKET_DIR, TARGET_SOCKET, TARGET_HOST, TARGET_PORT, TARGET_NAME, TARGET_DATABASE,
-            TARGET_USER, TARGET_PASSWORD, TARGET_PASSWORD_FILE, TARGET_REQUIRE_PRIMARY,
+            TARGET_USER, TARGET_PASSWORD, TARGET_PASSWORD_FILE, TARGET_ROLE, TARGET_REQUIRE_PRIMARY, TARGET_REQUIRED,
             PROBE_INTERVAL, PROBE_TIMEOUT, PROBE_STARTUP_INTERVAL, PROBE_SLOW_THRESHOLD, PROBE_QUERY, PROBE_SESSION_MAX_AGE,
             CIRCUIT_WINDOW_SIZE, CIRCUIT_MINIMUM_PROBES, CIRCUIT_FAILURE_RATE_THRESHOLD, CIRCUIT_SLOW_RATE_THRESHOLD,
             CIRCUIT_OPEN_WAIT, CIRCUIT_OPEN_WAIT_SPREAD, CIRCUIT_HALF_OPEN_PROBES, CIRCUIT_RECHECK_INTERVAL,

@@ -15,6 +15,7 @@ final class ConfigValues {
 
     private final Map<String, String> raw;
     private final List<ConfigProblem> problems = new ArrayList<>();
+    private final List<ConfigProblem> deprecations = new ArrayList<>();
 
     ConfigValues(Map<String, String> raw) {
         this.raw = raw;
@@ -89,6 +90,20 @@ final class ConfigValues {
 
     void problem(String key, String message) {
         problems.add(new ConfigProblem(key, message));
+    }
+
+    /** A setting that still works but should change: reported as a warning, not a failure. */
+    void deprecated(String key, String message) {
+        deprecations.add(new ConfigProblem(key, message));
+    }
+
+    List<ConfigProblem> deprecations() {
+        return List.copyOf(deprecations);
+    }
+
+    /** The keys given, whether or not they are known. */
+    java.util.Set<String> keys() {
+        return raw.keySet();
     }
 
     boolean hasProblem(String key) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The {@link Conversion}s the {@link Catalogue} uses, each with its bounds: plain Java, so that
@@ -99,6 +100,22 @@ public final class Conversions {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0", "" -> false;
             default -> throw new Conversion.Rejected("'" + text.toLowerCase(Locale.ROOT) + "' is not true or false");
+        };
+    }
+
+    /** One of a fixed set of lower-case codes (an enum's {@code code()}), in any case. */
+    public static <E extends Enum<E>> Conversion<E> oneOf(E[] choices, Function<E, String> code) {
+        return text -> {
+            for (E choice : choices) {
+                if (code.apply(choice).equalsIgnoreCase(text)) {
+                    return choice;
+                }
+            }
+            List<String> codes = new ArrayList<>();
+            for (E choice : choices) {
+                codes.add(code.apply(choice));
+            }
+            throw new Conversion.Rejected("'" + text + "' is not one of " + String.join(", ", codes));
         };
     }
 

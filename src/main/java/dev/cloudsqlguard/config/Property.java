@@ -24,7 +24,7 @@ public final class Property<T> {
     /** Target-scoped keys of the single target: {@code guard.target.<suffix>}. */
     private static final String TARGET_PREFIX = "guard.target.";
     /** Target-scoped keys of a named target: {@code guard.targets.<target>.<suffix>}. */
-    private static final String TARGETS_PREFIX = "guard.targets.";
+    static final String TARGETS_PREFIX = "guard.targets.";
     /** What a named target may be called (it becomes part of a key and of an environment variable). */
     public static final Pattern TARGET_NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
 

@@ -22,11 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 
 /**
  * Turns raw {@code guard.*} properties into {@link GuardSettings}, or explains every mistake at
@@ -61,7 +63,7 @@ public final class SettingsParser {
      */
     public GuardSettings parse(Map<String, String> raw) {
         ConfigValues values = new ConfigValues(raw);
-        TargetSettings target = new TargetParser(values, files, Property::key).parse();
+        List<TargetSettings> targets = targets(values);
         ProbeSettings probe = probe(values);
         CircuitSettings circuit = circuit(values);
         SignalSettings signal = SignalParser.parse(values);
@@ -69,7 +71,50 @@ public final class SettingsParser {
         if (!values.problems().isEmpty()) {
             throw new InvalidConfigException(values.problems());
         }
-        return new GuardSettings(target, probe, circuit, signal, admin);
+        return new GuardSettings(targets, probe, circuit, signal, admin, values.deprecations());
+    }
+
+    /**
+     * The single {@code guard.target.*} target, or every named {@code guard.targets.<name>.*} one
+     * (sorted by name; the two forms do not mix), with unique labels and at least one required.
+     */
+    private List<TargetSettings> targets(ConfigValues values) {
+        for (String key : values.keys()) {
+            NamedTargets.invalidName(key).ifPresent(name -> values.problem(key, "'" + name + "' is not a target name: "
+                    + "a name is a lower-case letter, then up to 31 lower-case letters or digits ("
+                    + Property.TARGET_NAME.pattern() + ")"));
+        }
+        SortedSet<String> names = NamedTargets.names(values.keys());
+        List<TargetSettings> targets = new ArrayList<>();
+        if (names.isEmpty()) {
+            targets.add(new TargetParser(new TargetValues(values, Property::key), files, null).parse());
+        } else {
+            Catalogue.ALL.stream().filter(p -> p.targetScoped() && values.isSet(p.key())).findFirst()
+                    .ifPresent(p -> values.problem(p.key(), "conflicts with " + Property.TARGETS_PREFIX + names.first()
+                            + ".*: configure one target as " + p.key().substring(0, p.key().lastIndexOf('.'))
+                            + ".* or several as " + Property.TARGETS_PREFIX + "<name>.*, not both"));
+            for (String name : names) {
+                targets.add(new TargetParser(new TargetValues(values, p -> p.key(name)), files, name).parse());
+            }
+        }
+        List<String> configNames = names.isEmpty() ? Collections.singletonList(null) : List.copyOf(names);
+        Set<String> labels = new HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            if (!labels.add(targets.get(i).name())) {
+                values.problem(keyOf(Catalogue.TARGET_NAME, configNames.get(i)), "'" + targets.get(i).name()
+                        + "' names another target too: labels must be unique");
+            }
+        }
+        if (targets.stream().noneMatch(TargetSettings::required)) {
+            values.problem(keyOf(Catalogue.TARGET_REQUIRED, configNames.get(0)), "no target is required: at least "
+                    + "one must gate /q/health/started and /q/health/ready");
+        }
+        return targets;
+    }
+
+    /** The key of a target-scoped property for the single target (null) or a named one. */
+    private static String keyOf(Property<?> property, String configName) {
+        return configName == null ? property.key() : property.key(configName);
     }
 
     /**
@@ -86,7 +131,8 @@ public final class SettingsParser {
         List<String> unknown = new ArrayList<>();
         for (String name : names) {
             boolean ours = name.startsWith(Property.PREFIX) || name.startsWith(envPrefix);
-            if (ours && !known.contains(name) && !known.contains(Catalogue.envName(name))) {
+            if (ours && !known.contains(name) && !known.contains(Catalogue.envName(name))
+                    && NamedTargets.parse(name).isEmpty()) {
                 unknown.add(name);
             }
         }

@@ -3,14 +3,16 @@ package dev.cloudsqlguard.config;
 import java.util.Optional;
 
 /**
- * The database a guard watches.
+ * One database the guard watches.
  *
- * @param name           label used in status, logs and metrics (instance connection name by default)
- * @param endpoint       where to connect
- * @param database       database for the handshake and the query stage
- * @param user           user for the query stage; without it the probe stops after the handshake
- * @param password       password source, if the user needs one (IAM auth through the proxy does not)
- * @param requirePrimary report {@code read_only} when the server is a replica or in recovery
+ * @param name     label used in status, logs and metrics (the instance connection name, or the
+ *                 target's name in {@code guard.targets.<name>.*}, by default)
+ * @param endpoint where to connect
+ * @param database database for the handshake and the query stage
+ * @param user     user for the query stage; without it the probe stops after the handshake
+ * @param password password source, if the user needs one (an IAM user through the proxy does not)
+ * @param role     what the server must be: any, a primary, or a replica
+ * @param required whether the target gates started and ready (an optional one is only reported)
  */
 public record TargetSettings(
         String name,
@@ -18,7 +20,8 @@ public record TargetSettings(
         String database,
         Optional<String> user,
         Optional<PasswordSource> password,
-        boolean requirePrimary) {
+        Role role,
+        boolean required) {
 
     /** User name sent in the credential-free handshake's StartupMessage. */
     public String handshakeUser() {

@@ -1,16 +1,53 @@
 package dev.cloudsqlguard.health;
 
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.TargetState;
+import java.util.function.BiConsumer;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
- * The data every guard health check shows for a target: where the path broke and since when.
- * Built from the published state only; contains no secret (no password, no connection string).
+ * The data every guard health check shows for its targets: where the path broke and since when.
+ * With one target, one field per fact (as since the first release); with several, one entry per
+ * target, keyed by its name, holding the same facts on one line (the data of a check is flat, so
+ * this is what keeps targets from overwriting each other's fields). Built from the published state
+ * only; contains no secret (no password, no connection string).
  */
 final class HealthData {
 
     private HealthData() {
+    }
+
+    /** The data of every target of the state, then {@code extra} per target for the single-target form. */
+    static HealthCheckResponseBuilder describe(HealthCheckResponseBuilder b, GuardState state,
+            BiConsumer<HealthCheckResponseBuilder, TargetState> extra) {
+        if (state.targets().size() == 1) {
+            TargetState t = state.targets().values().iterator().next();
+            describe(b, t);
+            extra.accept(b, t);
+            return b;
+        }
+        for (TargetState t : state.targets().values()) {
+            b.withData(t.name(), summary(t));
+        }
+        return b;
+    }
+
+    /** One target's facts on one line: {@code required circuit=closed outcome=ok stage=query reason=none ...}. */
+    static String summary(TargetState t) {
+        StringBuilder s = new StringBuilder(t.required() ? "required" : "optional");
+        s.append(" started=").append(t.started()).append(" ready=").append(t.ready());
+        s.append(" circuit=").append(t.circuit().state().code());
+        t.lastResult().ifPresent(r -> {
+            s.append(" outcome=").append(r.outcome().code()).append(" stage=").append(r.stage().code())
+                    .append(" reason=").append(r.reasonCode());
+            r.sqlState().ifPresent(code -> s.append(" sqlstate=").append(code));
+            s.append(" latency_ms=").append(r.total().toMillis());
+        });
+        s.append(" consecutive_failures=").append(t.consecutiveFailures());
+        s.append(" endpoint=").append(t.endpoint());
+        t.reason().flatMap(reason -> reason.action()).ifPresent(action -> s.append(" action: ").append(action));
+        return s.toString();
     }
 
     static HealthCheckResponseBuilder describe(HealthCheckResponseBuilder b, TargetState t) {

@@ -2,7 +2,6 @@ package dev.cloudsqlguard.health;
 
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
-import dev.cloudsqlguard.state.TargetState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -11,7 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * {@code /q/health/ready}: UP while every target has started and its circuit is CLOSED (or
+ * {@code /q/health/ready}: UP while every required target has started and its circuit is CLOSED (or
  * forced closed). DOWN tells the app, and the platform, to fail fast instead of queueing on a
  * database that will not answer.
  */
@@ -26,11 +25,10 @@ public class ReadyCheck implements HealthCheck {
     public HealthCheckResponse call() {
         GuardState state = store.current();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("cloudsql-guard-ready").status(state.ready());
-        for (TargetState t : state.targets().values()) {
-            HealthData.describe(b, t);
-            b.withData("circuit_since", t.circuit().since().toString());
-            b.withData("circuit_why", t.circuit().why());
-        }
+        HealthData.describe(b, state, (data, t) -> {
+            data.withData("circuit_since", t.circuit().since().toString());
+            data.withData("circuit_why", t.circuit().why());
+        });
         return b.build();
     }
 }

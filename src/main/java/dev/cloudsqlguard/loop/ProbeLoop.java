@@ -1,11 +1,8 @@
 package dev.cloudsqlguard.loop;
 
-import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
-import dev.cloudsqlguard.probe.walk.StageWalker;
-import dev.cloudsqlguard.probe.walk.VertxQueryStage;
-import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
@@ -15,30 +12,30 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The probe loop: one thread that, tick after tick, asks the circuit whether it may probe,
- * probes, folds the result into the target's state and publishes it. Everything else reads the
- * published state; nothing else touches the database.
+ * The probe loops, one {@link TargetLoop} per target, and the one place they publish: each result
+ * becomes the new immutable state in {@link GuardStateStore} and one {@link GuardUpdate} to the
+ * signals, in sequence order across targets. Everything else reads the published state; nothing
+ * else touches the database.
  */
 @ApplicationScoped
-public class ProbeLoop {
+public class ProbeLoop implements TargetLoop.Publisher {
 
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
+    /** How long a stop waits for the loops' threads (a probe in progress is interrupted). */
+    private static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
     @Inject
     EpollVertx epollVertx;
@@ -50,141 +47,81 @@ public class ProbeLoop {
     Event<GuardUpdate> updates;
 
     private final Clock clock = Clock.systemUTC();
-    private ScheduledExecutorService executor;
-    private StageWalker walker;
-    private TargetTracker tracker;
-    private SocketWatcher watcher;
-    private TickChain chain;
+    private final Map<String, TargetLoop> loops = new LinkedHashMap<>();
     private volatile GuardSettings settings;
 
     /**
-     * Builds the loop from validated settings and publishes the first state (every target, not yet
-     * probed), so that the signals can start from it. Called once, by the main entry point.
+     * Builds one loop per target from validated settings and publishes the first state (every
+     * target, not yet probed), so that the signals can start from it. Called once, by the main
+     * entry point.
      */
     public synchronized void prepare(GuardSettings settings) {
-        if (executor != null) {
+        if (this.settings != null) {
             throw new IllegalStateException("probe loop already prepared");
         }
         this.settings = settings;
-        SecureRandom random = new SecureRandom();
-        this.tracker = new TargetTracker(settings.target(), settings.probe(), settings.circuit(), clock, random::nextDouble);
-        this.walker = new StageWalker(settings.target(), settings.probe(),
-                VertxQueryStage.of(settings.target(), settings.probe(), epollVertx::get, System::nanoTime), clock,
-                System::nanoTime);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "guard-probe");
-            t.setDaemon(true);
-            return t;
-        });
-        this.chain = new TickChain((task, delay) -> {
-            try {
-                ScheduledFuture<?> f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> f.cancel(false);
-            } catch (RejectedExecutionException shuttingDown) {
-                return () -> { };
-            }
-        }, this::tick, settings.probe().interval());
-        store.publish(store.current().with(tracker.state(), clock.instant()));
+        for (TargetSettings target : settings.targets()) {
+            TargetLoop loop = new TargetLoop(target, settings, epollVertx::get, clock, this);
+            loops.put(target.name(), loop);
+            store.update(s -> s.with(loop.state(), clock.instant()), s -> { });
+        }
     }
 
-    /** Starts probing: the first tick at once, and the socket watcher for a Unix socket target. */
+    /** Starts every target's loop. */
     public synchronized void start() {
-        if (chain == null) {
+        if (settings == null) {
             throw new IllegalStateException("probe loop not prepared");
         }
-        if (settings.target().endpoint() instanceof Endpoint.UnixSocket unix) {
-            watcher = new SocketWatcher(unix.socketFile(), chain::probeNow);
-            watcher.start();
-        }
-        chain.start();
+        loops.values().forEach(TargetLoop::start);
     }
 
     public GuardSettings settings() {
         return settings;
     }
 
+    /** The targets' names, in configuration order. */
+    public synchronized List<String> targets() {
+        return new ArrayList<>(loops.keySet());
+    }
+
     /**
-     * Runs an operator action on the loop's thread (so it never races a probe) and publishes
-     * its effect.
+     * Runs an operator action on the named target's loop thread (so it never races a probe) and
+     * publishes its effect.
      */
-    public CompletableFuture<TargetState> admin(Function<TargetTracker, List<TargetEvent>> action) {
-        CompletableFuture<TargetState> done = new CompletableFuture<>();
-        if (executor == null) {
-            done.completeExceptionally(new IllegalStateException("probe loop not started"));
-            return done;
+    public CompletableFuture<TargetState> admin(String target, Function<TargetTracker, List<TargetEvent>> action) {
+        TargetLoop loop;
+        synchronized (this) {
+            loop = loops.get(target);
         }
-        executor.execute(() -> {
+        if (loop == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no target " + target));
+        }
+        return loop.run(action);
+    }
+
+    @Override
+    public void publish(TargetState state, Optional<ProbeResult> probe, List<TargetEvent> events) {
+        store.update(s -> s.with(state, clock.instant()), published -> {
             try {
-                List<TargetEvent> events = action.apply(tracker);
-                publish(Optional.empty(), events);
-                done.complete(tracker.state());
+                updates.fire(new GuardUpdate(published, probe, events));
             } catch (RuntimeException e) {
-                done.completeExceptionally(e);
+                LOG.errorf(e, "a signal observer failed");
             }
         });
-        return done;
+    }
+
+    @Override
+    public void beat(String target, Instant at) {
+        store.beat(target, at);
     }
 
     @PreDestroy
     void stop() {
-        ScheduledExecutorService running;
+        List<TargetLoop> running;
         synchronized (this) {
-            running = executor;
-            if (chain != null) {
-                chain.stop();
-            }
-            if (running != null) {
-                running.shutdownNow();
-            }
+            running = new ArrayList<>(loops.values());
         }
-        if (running != null) {
-            try {
-                running.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (watcher != null) {
-            watcher.close();
-        }
-        if (walker != null) {
-            walker.close();
-        }
-    }
-
-    /** One probe (when the circuit permits it); returns the pause before the next tick. */
-    private Duration tick() {
-        Duration delay = settings.probe().interval();
-        try {
-            store.beat(clock.instant());
-            List<TargetEvent> events = new ArrayList<>();
-            TargetTracker.Decision decision = tracker.permitProbe();
-            events.addAll(decision.events());
-            Optional<ProbeResult> result = Optional.empty();
-            if (decision.permitted()) {
-                ProbeResult r = walker.probe();
-                result = Optional.of(r);
-                events.addAll(tracker.record(r));
-            }
-            publish(result, events);
-            if (watcher != null && tracker.state().started()) {
-                watcher.close();
-                watcher = null;
-            }
-            delay = tracker.nextDelay();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "probe loop tick failed; retrying in %s", delay);
-        }
-        return delay;
-    }
-
-    private void publish(Optional<ProbeResult> result, List<TargetEvent> events) {
-        GuardState state = store.current().with(tracker.state(), clock.instant());
-        store.publish(state);
-        try {
-            updates.fire(new GuardUpdate(state, result, events));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "a signal observer failed");
-        }
+        running.forEach(TargetLoop::stop);
+        running.forEach(loop -> loop.awaitStopped(STOP_BOUND));
     }
 }

@@ -26,6 +26,7 @@ public enum Reason {
     AUTH_FAILED(Stage.QUERY, true, "authentication failed (28P01/28000): check the user and password"),
     DATABASE_MISSING(Stage.QUERY, true, "the database does not exist (3D000)"),
     READ_ONLY(Stage.QUERY, false, "the server is a read-only replica or in recovery, and a primary is required"),
+    NOT_A_REPLICA(Stage.QUERY, false, "the server is not in recovery, and a replica is required (a promoted replica, or the wrong host)"),
     QUERY_TIMEOUT(Stage.QUERY, false, "the probe query did not complete within the timeout"),
     QUERY_FAILED(Stage.QUERY, false, "the probe query failed");
 

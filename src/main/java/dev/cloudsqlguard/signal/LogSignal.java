@@ -4,6 +4,7 @@ import dev.cloudsqlguard.circuit.CircuitState;
 import dev.cloudsqlguard.circuit.CircuitTransition;
 import dev.cloudsqlguard.config.Catalogue;
 import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.state.GuardState;
@@ -28,9 +29,12 @@ public class LogSignal implements Signal {
     /** One line per target saying what will be probed, and how. */
     @Override
     public void start(GuardSettings settings, GuardState initial) {
-        TargetSettings t = settings.target();
-        LOG.infof("probing %s at %s (database %s, %s)", t.name(), t.endpoint().describe(), t.database(),
-                t.hasCredentials() ? "query stage as user " + t.user().get() : "handshake only: no " + Catalogue.TARGET_USER.key());
+        for (TargetSettings t : settings.targets()) {
+            LOG.infof("probing %s at %s (database %s, %s%s%s)", t.name(), t.endpoint().describe(), t.database(),
+                    t.hasCredentials() ? "query stage as user " + t.user().get()
+                            : "handshake only: no " + Catalogue.TARGET_USER.key(),
+                    t.role() == Role.ANY ? "" : ", role " + t.role().code(), t.required() ? "" : ", optional");
+        }
     }
 
     void onUpdate(@Observes GuardUpdate update) {

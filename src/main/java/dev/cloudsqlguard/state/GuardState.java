@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The published state every signal reads: health checks, status, metrics, SSE, state file,
@@ -25,14 +26,18 @@ public record GuardState(Instant bootedAt, Instant heartbeat, long sequence, Map
         return new GuardState(now, now, 0, Map.of());
     }
 
-    /** The startup gate: every target has had one fully successful probe. */
+    /** The startup gate: every required target has had one fully successful probe. */
     public boolean started() {
-        return !targets.isEmpty() && targets.values().stream().allMatch(TargetState::started);
+        return gating().count() > 0 && gating().allMatch(TargetState::started);
     }
 
-    /** Every target started and its circuit admits traffic. */
+    /** Every required target started and its circuit admits traffic; optional targets never gate. */
     public boolean ready() {
-        return !targets.isEmpty() && targets.values().stream().allMatch(TargetState::ready);
+        return gating().count() > 0 && gating().allMatch(TargetState::ready);
+    }
+
+    private Stream<TargetState> gating() {
+        return targets.values().stream().filter(TargetState::required);
     }
 
     public GuardState with(TargetState target, Instant heartbeat) {

@@ -42,6 +42,7 @@ public final class StatusDocument {
         ObjectNode n = JSON.objectNode();
         n.put("name", t.name());
         n.put("endpoint", t.endpoint());
+        n.put("required", t.required());
         n.put("started", t.started());
         putInstant(n, "started_at", t.startedAt().orElse(null));
         n.put("ready", t.ready());

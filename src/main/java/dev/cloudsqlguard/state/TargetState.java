@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param name                target name
  * @param endpoint            where it is probed (never contains credentials)
+ * @param required            whether it gates the guard's started and ready (an optional target is only reported)
  * @param startedAt           when the first successful probe finished (the startup gate opened)
  * @param lastResult          the latest probe
  * @param lastSuccess         when the latest successful probe finished
@@ -25,6 +26,7 @@ import java.util.Optional;
 public record TargetState(
         String name,
         String endpoint,
+        boolean required,
         Optional<Instant> startedAt,
         Optional<ProbeResult> lastResult,
         Optional<Instant> lastSuccess,

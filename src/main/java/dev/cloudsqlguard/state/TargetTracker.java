@@ -29,6 +29,7 @@ public final class TargetTracker {
 
     private final String name;
     private final String endpoint;
+    private final boolean required;
     private final Clock clock;
     private final TargetCircuit circuit;
     private final ProbePacer pacer;
@@ -47,6 +48,7 @@ public final class TargetTracker {
             DoubleSupplier random) {
         this.name = target.name();
         this.endpoint = target.endpoint().describe();
+        this.required = target.required();
         this.clock = clock;
         this.circuit = new TargetCircuit(name, circuitSettings, probe.slowThreshold(), clock, random);
         this.pacer = new ProbePacer(probe, circuitSettings);
@@ -126,7 +128,7 @@ public final class TargetTracker {
     }
 
     public TargetState state() {
-        return new TargetState(name, endpoint, Optional.ofNullable(startedAt), Optional.ofNullable(lastResult),
+        return new TargetState(name, endpoint, required, Optional.ofNullable(startedAt), Optional.ofNullable(lastResult),
                 Optional.ofNullable(lastSuccess), consecutiveFailures, Optional.ofNullable(reason),
                 Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view());
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class WaitVerdictTest {
 
     private static final Set<Reason> SERVER_REFUSALS = EnumSet.of(Reason.SERVER_STARTING, Reason.SERVER_SHUTTING_DOWN,
-            Reason.TOO_MANY_CONNECTIONS, Reason.AUTH_FAILED, Reason.DATABASE_MISSING, Reason.READ_ONLY,
+            Reason.TOO_MANY_CONNECTIONS, Reason.AUTH_FAILED, Reason.DATABASE_MISSING, Reason.READ_ONLY, Reason.NOT_A_REPLICA,
             Reason.QUERY_FAILED);
 
     private static ProbeResult result(Outcome outcome, Reason reason) {

@@ -17,8 +17,8 @@ class CatalogueTest {
     static final String KEBAB_SEGMENT = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
 
     @Test
-    void thirtyFivePropertiesWithUniqueKeysAndEnvironmentNames() {
-        assertThat(Catalogue.ALL).hasSize(35);
+    void thirtySevenPropertiesWithUniqueKeysAndEnvironmentNames() {
+        assertThat(Catalogue.ALL).hasSize(37);
         Set<String> keys = new HashSet<>();
         Set<String> envNames = new HashSet<>();
         for (Property<?> p : Catalogue.ALL) {
@@ -95,7 +95,8 @@ class CatalogueTest {
         assertThat(Catalogue.ALL).filteredOn(Property::targetScoped).extracting(Property::key).containsExactly(
                 "guard.target.instance", "guard.target.socket-dir", "guard.target.socket", "guard.target.host",
                 "guard.target.port", "guard.target.name", "guard.target.database", "guard.target.user",
-                "guard.target.password", "guard.target.password-file", "guard.target.require-primary");
+                "guard.target.password", "guard.target.password-file", "guard.target.role", "guard.target.require-primary",
+                "guard.target.required");
         assertThat(Catalogue.ALL).filteredOn(p -> !p.targetScoped()).extracting(Property::key)
                 .noneMatch(k -> k.startsWith("guard.target"));
     }

@@ -92,8 +92,8 @@ class SettingsParserTest {
     }
 
     static Path socketFile(GuardSettings s) {
-        assertThat(s.target().endpoint()).isInstanceOf(Endpoint.UnixSocket.class);
-        return ((Endpoint.UnixSocket) s.target().endpoint()).socketFile();
+        assertThat(s.targets().get(0).endpoint()).isInstanceOf(Endpoint.UnixSocket.class);
+        return ((Endpoint.UnixSocket) s.targets().get(0).endpoint()).socketFile();
     }
 
     // ---- defaults --------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class SettingsParserTest {
     void defaultsWithAnInstance() {
         GuardSettings s = parse("guard.target.instance", "p:r:i");
 
-        TargetSettings t = s.target();
+        TargetSettings t = s.targets().get(0);
         assertThat(t.name()).isEqualTo("p:r:i");
         assertThat(t.endpoint()).isEqualTo(new Endpoint.UnixSocket(Path.of("/cloudsql/p:r:i/.s.PGSQL.5432"), 5432));
         assertThat(t.endpoint().describe()).isEqualTo("unix:/cloudsql/p:r:i/.s.PGSQL.5432");
@@ -110,7 +110,8 @@ class SettingsParserTest {
         assertThat(t.database()).isEqualTo("postgres");
         assertThat(t.user()).isEmpty();
         assertThat(t.password()).isEmpty();
-        assertThat(t.requirePrimary()).isFalse();
+        assertThat(t.role()).isEqualTo(Role.ANY);
+        assertThat(t.required()).isTrue();
         assertThat(t.hasCredentials()).isFalse();
         assertThat(t.handshakeUser()).isEqualTo("postgres");
 
@@ -135,7 +136,7 @@ class SettingsParserTest {
 
     @Test
     void defaultsTableListsEveryPropertyOnceWithTheDocumentedDefaults() {
-        assertThat(Catalogue.DEFAULTS).hasSize(35);
+        assertThat(Catalogue.DEFAULTS).hasSize(37);
         assertThat(Catalogue.DEFAULTS).containsEntry("guard.probe.session-max-age", "10m");
         assertThat(Catalogue.DEFAULTS.keySet()).allMatch(k -> k.startsWith("guard.") && k.matches("[a-z.\\-]+"));
         assertThat(Catalogue.DEFAULTS)
@@ -161,7 +162,7 @@ class SettingsParserTest {
         explicit.put("guard.target.instance", INSTANCE);
         GuardSettings a = parser.parse(explicit);
         GuardSettings b = parseWithInstance();
-        assertThat(a.target()).isEqualTo(b.target());
+        assertThat(a.targets().get(0)).isEqualTo(b.targets().get(0));
         assertThat(a.probe()).isEqualTo(b.probe());
         assertThat(a.circuit()).isEqualTo(b.circuit());
         assertThat(a.signal()).isEqualTo(b.signal());
@@ -173,8 +174,8 @@ class SettingsParserTest {
     void instanceWithSocketDir() {
         GuardSettings s = parse("guard.target.instance", INSTANCE, "guard.target.socket-dir", "/run/cloudsql");
         assertThat(socketFile(s)).isEqualTo(Path.of("/run/cloudsql/" + INSTANCE + "/.s.PGSQL.5432"));
-        assertThat(s.target().endpoint().port()).isEqualTo(5432);
-        assertThat(s.target().name()).isEqualTo(INSTANCE);
+        assertThat(s.targets().get(0).endpoint().port()).isEqualTo(5432);
+        assertThat(s.targets().get(0).name()).isEqualTo(INSTANCE);
     }
 
     @Test
@@ -188,14 +189,14 @@ class SettingsParserTest {
     @Test
     void instanceWithPortNamesTheSocketFile() {
         GuardSettings s = parse("guard.target.instance", "p:r:i", "guard.target.port", "6432");
-        assertThat(s.target().endpoint()).isEqualTo(new Endpoint.UnixSocket(Path.of("/cloudsql/p:r:i/.s.PGSQL.6432"), 6432));
+        assertThat(s.targets().get(0).endpoint()).isEqualTo(new Endpoint.UnixSocket(Path.of("/cloudsql/p:r:i/.s.PGSQL.6432"), 6432));
     }
 
     @Test
     void domainScopedInstance() {
         GuardSettings s = parse("guard.target.instance", "example.com:my-project:us-central1:db-1");
         assertThat(socketFile(s)).isEqualTo(Path.of("/cloudsql/example.com:my-project:us-central1:db-1/.s.PGSQL.5432"));
-        assertThat(s.target().name()).isEqualTo("example.com:my-project:us-central1:db-1");
+        assertThat(s.targets().get(0).name()).isEqualTo("example.com:my-project:us-central1:db-1");
     }
 
     @Test
@@ -206,8 +207,8 @@ class SettingsParserTest {
 
     @Test
     void explicitName() {
-        assertThat(parseWithInstance("guard.target.name", "orders-db").target().name()).isEqualTo("orders-db");
-        assertThat(parseWithInstance("guard.target.name", "x".repeat(128)).target().name()).hasSize(128);
+        assertThat(parseWithInstance("guard.target.name", "orders-db").targets().get(0).name()).isEqualTo("orders-db");
+        assertThat(parseWithInstance("guard.target.name", "x".repeat(128)).targets().get(0).name()).hasSize(128);
     }
 
     @Test
@@ -220,29 +221,29 @@ class SettingsParserTest {
     @Test
     void socketGivesThePortFromTheFileName() {
         GuardSettings s = parse("guard.target.socket", "/cloudsql/" + INSTANCE + "/.s.PGSQL.5433");
-        assertThat(s.target().endpoint()).isEqualTo(
+        assertThat(s.targets().get(0).endpoint()).isEqualTo(
                 new Endpoint.UnixSocket(Path.of("/cloudsql/" + INSTANCE + "/.s.PGSQL.5433"), 5433));
-        assertThat(s.target().name()).as("named after the instance directory").isEqualTo(INSTANCE);
+        assertThat(s.targets().get(0).name()).as("named after the instance directory").isEqualTo(INSTANCE);
     }
 
     @Test
     void socketOutsideAnInstanceDirectoryIsNamedByItsPath() {
         GuardSettings s = parse("guard.target.socket", "/var/run/postgresql/.s.PGSQL.5432");
-        assertThat(s.target().endpoint()).isEqualTo(new Endpoint.UnixSocket(Path.of("/var/run/postgresql/.s.PGSQL.5432"), 5432));
-        assertThat(s.target().name()).isEqualTo("/var/run/postgresql/.s.PGSQL.5432");
+        assertThat(s.targets().get(0).endpoint()).isEqualTo(new Endpoint.UnixSocket(Path.of("/var/run/postgresql/.s.PGSQL.5432"), 5432));
+        assertThat(s.targets().get(0).name()).isEqualTo("/var/run/postgresql/.s.PGSQL.5432");
     }
 
     @Test
     void socketInTheRootDirectory() {
         GuardSettings s = parse("guard.target.socket", "/.s.PGSQL.5432");
-        assertThat(s.target().endpoint().port()).isEqualTo(5432);
-        assertThat(s.target().name()).isEqualTo("/.s.PGSQL.5432");
+        assertThat(s.targets().get(0).endpoint().port()).isEqualTo(5432);
+        assertThat(s.targets().get(0).name()).isEqualTo("/.s.PGSQL.5432");
     }
 
     @Test
     void socketWithTheSamePortIsFine() {
         GuardSettings s = parse("guard.target.socket", "/tmp/.s.PGSQL.6432", "guard.target.port", "6432");
-        assertThat(s.target().endpoint().port()).isEqualTo(6432);
+        assertThat(s.targets().get(0).endpoint().port()).isEqualTo(6432);
     }
 
     @Test
@@ -254,28 +255,28 @@ class SettingsParserTest {
     @Test
     void hostAndPort() {
         GuardSettings s = parse("guard.target.host", "10.20.0.5", "guard.target.port", "6543");
-        assertThat(s.target().endpoint()).isEqualTo(new Endpoint.Tcp("10.20.0.5", 6543));
-        assertThat(s.target().endpoint().describe()).isEqualTo("tcp:10.20.0.5:6543");
-        assertThat(s.target().name()).isEqualTo("10.20.0.5:6543");
+        assertThat(s.targets().get(0).endpoint()).isEqualTo(new Endpoint.Tcp("10.20.0.5", 6543));
+        assertThat(s.targets().get(0).endpoint().describe()).isEqualTo("tcp:10.20.0.5:6543");
+        assertThat(s.targets().get(0).name()).isEqualTo("10.20.0.5:6543");
     }
 
     @Test
     void hostWithTheDefaultPort() {
         GuardSettings s = parse("guard.target.host", "db.internal.example.com");
-        assertThat(s.target().endpoint()).isEqualTo(new Endpoint.Tcp("db.internal.example.com", 5432));
-        assertThat(s.target().name()).isEqualTo("db.internal.example.com:5432");
+        assertThat(s.targets().get(0).endpoint()).isEqualTo(new Endpoint.Tcp("db.internal.example.com", 5432));
+        assertThat(s.targets().get(0).name()).isEqualTo("db.internal.example.com:5432");
     }
 
     @Test
     void ipv6InBrackets() {
         GuardSettings s = parse("guard.target.host", "[2001:db8::1]", "guard.target.port", "6432");
-        assertThat(s.target().endpoint()).isEqualTo(new Endpoint.Tcp("2001:db8::1", 6432));
-        assertThat(s.target().name()).isEqualTo("[2001:db8::1]:6432");
+        assertThat(s.targets().get(0).endpoint()).isEqualTo(new Endpoint.Tcp("2001:db8::1", 6432));
+        assertThat(s.targets().get(0).name()).isEqualTo("[2001:db8::1]:6432");
     }
 
     @Test
     void bareIpv6() {
-        assertThat(parse("guard.target.host", "::1").target().endpoint()).isEqualTo(new Endpoint.Tcp("::1", 5432));
+        assertThat(parse("guard.target.host", "::1").targets().get(0).endpoint()).isEqualTo(new Endpoint.Tcp("::1", 5432));
     }
 
     @ParameterizedTest(name = "host ''{0}''")
@@ -432,8 +433,8 @@ class SettingsParserTest {
 
     @Test
     void socketPortBoundaries() {
-        assertThat(parse("guard.target.socket", "/tmp/.s.PGSQL.1").target().endpoint().port()).isEqualTo(1);
-        assertThat(parse("guard.target.socket", "/tmp/.s.PGSQL.65535").target().endpoint().port()).isEqualTo(65535);
+        assertThat(parse("guard.target.socket", "/tmp/.s.PGSQL.1").targets().get(0).endpoint().port()).isEqualTo(1);
+        assertThat(parse("guard.target.socket", "/tmp/.s.PGSQL.65535").targets().get(0).endpoint().port()).isEqualTo(65535);
     }
 
     @ParameterizedTest(name = "port ''{0}''")
@@ -467,8 +468,8 @@ class SettingsParserTest {
 
     @Test
     void portBoundaries() {
-        assertThat(parse("guard.target.host", "h", "guard.target.port", "1").target().endpoint().port()).isEqualTo(1);
-        assertThat(parse("guard.target.host", "h", "guard.target.port", "65535").target().endpoint().port()).isEqualTo(65535);
+        assertThat(parse("guard.target.host", "h", "guard.target.port", "1").targets().get(0).endpoint().port()).isEqualTo(1);
+        assertThat(parse("guard.target.host", "h", "guard.target.port", "65535").targets().get(0).endpoint().port()).isEqualTo(65535);
     }
 
     @Test
@@ -481,9 +482,9 @@ class SettingsParserTest {
 
     @Test
     void database() {
-        assertThat(parseWithInstance("guard.target.database", "orders").target().database()).isEqualTo("orders");
-        assertThat(parseWithInstance("guard.target.database", "d".repeat(63)).target().database()).hasSize(63);
-        assertThat(parseWithInstance("guard.target.database", "é".repeat(31)).target().database()).hasSize(31);
+        assertThat(parseWithInstance("guard.target.database", "orders").targets().get(0).database()).isEqualTo("orders");
+        assertThat(parseWithInstance("guard.target.database", "d".repeat(63)).targets().get(0).database()).hasSize(63);
+        assertThat(parseWithInstance("guard.target.database", "é".repeat(31)).targets().get(0).database()).hasSize(31);
     }
 
     @Test
@@ -501,32 +502,32 @@ class SettingsParserTest {
     @Test
     void userAndLiteralPassword() throws IOException {
         GuardSettings s = parseWithInstance("guard.target.user", "guard", "guard.target.password", "pa55word");
-        assertThat(s.target().user()).contains("guard");
-        assertThat(s.target().hasCredentials()).isTrue();
-        assertThat(s.target().handshakeUser()).isEqualTo("guard");
-        assertThat(s.target().password()).hasValueSatisfying(p -> assertThat(p).isInstanceOf(PasswordSource.Literal.class));
-        assertThat(s.target().password().get().read()).isEqualTo("pa55word");
-        assertThat(s.target().toString()).doesNotContain("pa55word");
+        assertThat(s.targets().get(0).user()).contains("guard");
+        assertThat(s.targets().get(0).hasCredentials()).isTrue();
+        assertThat(s.targets().get(0).handshakeUser()).isEqualTo("guard");
+        assertThat(s.targets().get(0).password()).hasValueSatisfying(p -> assertThat(p).isInstanceOf(PasswordSource.Literal.class));
+        assertThat(s.targets().get(0).password().get().read()).isEqualTo("pa55word");
+        assertThat(s.targets().get(0).toString()).doesNotContain("pa55word");
     }
 
     @Test
     void passwordIsNotTrimmed() throws IOException {
         GuardSettings s = parseWithInstance("guard.target.user", "guard", "guard.target.password", " spaced ");
-        assertThat(s.target().password().get().read()).isEqualTo(" spaced ");
+        assertThat(s.targets().get(0).password().get().read()).isEqualTo(" spaced ");
     }
 
     @Test
     void userWithoutPasswordIsFine() {
         GuardSettings s = parseWithInstance("guard.target.user", "iam-user@my-project.iam");
-        assertThat(s.target().user()).contains("iam-user@my-project.iam");
-        assertThat(s.target().password()).isEmpty();
+        assertThat(s.targets().get(0).user()).contains("iam-user@my-project.iam");
+        assertThat(s.targets().get(0).password()).isEmpty();
     }
 
     @Test
     void passwordFile() throws IOException {
         files.put(Path.of(PASSWORD_FILE), "from-file\n");
         GuardSettings s = parseWithInstance("guard.target.user", "guard", "guard.target.password-file", PASSWORD_FILE);
-        assertThat(s.target().password()).hasValueSatisfying(p -> {
+        assertThat(s.targets().get(0).password()).hasValueSatisfying(p -> {
             assertThat(p).isInstanceOf(PasswordSource.File.class);
             assertThat(((PasswordSource.File) p).path()).isEqualTo(Path.of(PASSWORD_FILE));
             assertThat(p.toString()).doesNotContain("from-file");
@@ -595,13 +596,13 @@ class SettingsParserTest {
 
     @Test
     void requirePrimary() {
-        assertThat(parseWithInstance("guard.target.user", "u", "guard.target.require-primary", "true").target().requirePrimary()).isTrue();
+        assertThat(parseWithInstance("guard.target.user", "u", "guard.target.require-primary", "true").targets().get(0).role()).isEqualTo(Role.PRIMARY);
         for (String yes : List.of("TRUE", "yes", "on", "1", " true ")) {
-            assertThat(parseWithInstance("guard.target.user", "u", "guard.target.require-primary", yes).target().requirePrimary())
-                    .as(yes).isTrue();
+            assertThat(parseWithInstance("guard.target.user", "u", "guard.target.require-primary", yes).targets().get(0).role())
+                    .as(yes).isEqualTo(Role.PRIMARY);
         }
         for (String no : List.of("false", "no", "off", "0", "FALSE")) {
-            assertThat(parseWithInstance("guard.target.require-primary", no).target().requirePrimary()).as(no).isFalse();
+            assertThat(parseWithInstance("guard.target.require-primary", no).targets().get(0).role()).as(no).isEqualTo(Role.ANY);
         }
     }
 

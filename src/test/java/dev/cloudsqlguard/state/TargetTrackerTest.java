@@ -12,6 +12,7 @@ import dev.cloudsqlguard.circuit.TargetCircuitTest;
 import dev.cloudsqlguard.config.CircuitSettings;
 import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.ProbeSettings;
+import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class TargetTrackerTest {
 
     static final TargetSettings TARGET = new TargetSettings(Results.TARGET, new Endpoint.Tcp("10.0.0.5", 5432),
-            "postgres", Optional.empty(), Optional.empty(), false);
+            "postgres", Optional.empty(), Optional.empty(), Role.ANY, true);
     /** interval 2s, timeout 1s, startup interval 100ms, slow threshold 500ms. */
     static final ProbeSettings PROBE = new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
             Duration.ofMillis(100), Results.SLOW_THRESHOLD, "SELECT 1", Duration.ofMinutes(10));
@@ -402,7 +403,11 @@ class TargetTrackerTest {
     // ---- TargetState and GuardState --------------------------------------------------------
 
     static TargetState state(String name, boolean started, CircuitState circuit) {
-        return new TargetState(name, "tcp:h:5432", started ? Optional.of(FakeClock.START) : Optional.empty(),
+        return state(name, true, started, circuit);
+    }
+
+    static TargetState state(String name, boolean required, boolean started, CircuitState circuit) {
+        return new TargetState(name, "tcp:h:5432", required, started ? Optional.of(FakeClock.START) : Optional.empty(),
                 Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), 0, 0, 0,
                 new CircuitView(circuit, FakeClock.START, "", -1, -1, 0));
     }
@@ -448,6 +453,20 @@ class TargetTrackerTest {
 
         GuardState bForced = bOpen.with(state("b", true, CircuitState.FORCED_CLOSED), FakeClock.START.plusSeconds(4));
         assertThat(bForced.ready()).isTrue();
+    }
+
+    @Test
+    void anOptionalTargetNeverGates() {
+        GuardState g = GuardState.initial(FakeClock.START)
+                .with(state("main", true, true, CircuitState.CLOSED), FakeClock.START)
+                .with(state("reports", false, false, CircuitState.OPEN), FakeClock.START);
+        assertThat(g.started()).isTrue();
+        assertThat(g.ready()).isTrue();
+        GuardState mainOpen = g.with(state("main", true, true, CircuitState.OPEN), FakeClock.START);
+        assertThat(mainOpen.ready()).isFalse();
+        GuardState onlyOptional = GuardState.initial(FakeClock.START)
+                .with(state("reports", false, true, CircuitState.CLOSED), FakeClock.START);
+        assertThat(onlyOptional.started()).as("nothing required: nothing gates open").isFalse();
     }
 
     @Test

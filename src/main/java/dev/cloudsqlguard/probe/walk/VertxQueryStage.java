@@ -3,6 +3,7 @@ package dev.cloudsqlguard.probe.walk;
 import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.PasswordSource;
 import dev.cloudsqlguard.config.ProbeSettings;
+import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.StageFailure;
@@ -18,7 +19,9 @@ import io.vertx.sqlclient.RowSet;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +44,7 @@ public final class VertxQueryStage implements QueryStage {
     private final String user;
     private final PasswordSource password;
     private final String query;
-    private final boolean requirePrimary;
+    private final Role role;
     private final Duration maxAge;
     private final LongSupplier nanoTime;
 
@@ -59,19 +62,19 @@ public final class VertxQueryStage implements QueryStage {
             return Optional.empty();
         }
         return Optional.of(new VertxQueryStage(vertx.get(), target.endpoint(), target.database(), target.user().get(),
-                target.password().orElse(null), probe.query(), target.requirePrimary(), probe.sessionMaxAge(),
+                target.password().orElse(null), probe.query(), target.role(), probe.sessionMaxAge(),
                 nanoTime));
     }
 
     private VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
-            String query, boolean requirePrimary, Duration maxAge, LongSupplier nanoTime) {
+            String query, Role role, Duration maxAge, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.database = database;
         this.user = user;
         this.password = password;
         this.query = query;
-        this.requirePrimary = requirePrimary;
+        this.role = role;
         this.maxAge = maxAge;
         this.nanoTime = nanoTime;
     }
@@ -111,7 +114,9 @@ public final class VertxQueryStage implements QueryStage {
                 .setConnectTimeout((int) Math.max(1, timeout.toMillis()))
                 .setReconnectAttempts(0)
                 .setCachePreparedStatements(false)
-                .addProperty("application_name", HandshakeStage.APPLICATION_NAME);
+                // only what a default PgBouncer accepts: the client's own defaults add extra_float_digits
+                // and others, which a pooler refuses (08P01 unsupported startup parameter)
+                .setProperties(new HashMap<>(Map.of("application_name", HandshakeStage.APPLICATION_NAME)));
         if (endpoint instanceof Endpoint.UnixSocket unix) {
             // The client takes the socket directory as host and builds <dir>/.s.PGSQL.<port>.
             options.setHost(unix.directory().toString()).setPort(unix.port());
@@ -147,12 +152,14 @@ public final class VertxQueryStage implements QueryStage {
     private String execute(PgConnection conn, long deadline, Duration timeout) throws StageFailure {
         try {
             await(conn.query(query).execute(), deadline);
-            if (requirePrimary) {
-                RowSet<Row> rows = await(conn.query("SHOW transaction_read_only").execute(), deadline);
-                Iterator<Row> it = rows.iterator();
-                if (it.hasNext() && "on".equalsIgnoreCase(it.next().getString(0))) {
-                    throw new StageFailure(Reason.READ_ONLY, "25006", "transaction_read_only is on: this server is not a primary");
-                }
+            if (role == Role.PRIMARY && "on".equalsIgnoreCase(first(await(conn.query("SHOW transaction_read_only")
+                    .execute(), deadline)))) {
+                throw new StageFailure(Reason.READ_ONLY, "25006", "transaction_read_only is on: this server is not a primary");
+            }
+            if (role == Role.REPLICA && !"true".equalsIgnoreCase(first(await(conn.query(
+                    "SELECT pg_is_in_recovery()::text").execute(), deadline)))) {
+                throw new StageFailure(Reason.NOT_A_REPLICA, "pg_is_in_recovery() is false: this server is a primary, "
+                        + "not a replica (promoted, or the wrong host)");
             }
             return "query succeeded";
         } catch (TimeoutException e) {
@@ -161,6 +168,11 @@ public final class VertxQueryStage implements QueryStage {
         } catch (ExecutionException e) {
             throw classify(e.getCause(), "running the probe query");
         }
+    }
+
+    private static String first(RowSet<Row> rows) {
+        Iterator<Row> it = rows.iterator();
+        return it.hasNext() ? it.next().getString(0) : null;
     }
 
     private <T> T await(Future<T> future, long deadline) throws TimeoutException, ExecutionException, StageFailure {
@@ -177,7 +189,14 @@ public final class VertxQueryStage implements QueryStage {
     private StageFailure classify(Throwable cause, String doing) {
         if (cause instanceof PgException pg) {
             String sqlState = pg.getSqlState();
-            return new StageFailure(SqlStateClassifier.atQuery(sqlState), sqlState, pg.getErrorMessage());
+            Reason reason = SqlStateClassifier.atQuery(sqlState);
+            String detail = pg.getErrorMessage();
+            if (reason == Reason.AUTH_FAILED && password == null) {
+                detail += "; " + user + " has no password here: for an IAM database user the Cloud SQL proxy "
+                        + "authenticates, and only with --auto-iam-authn (the user is the service account's email "
+                        + "without .gserviceaccount.com)";
+            }
+            return new StageFailure(reason, sqlState, detail);
         }
         if (cause instanceof ClosedConnectionException) {
             broken = true;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.PasswordSource;
 import dev.cloudsqlguard.config.ProbeSettings;
+import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.fixture.PgFixture;
 import dev.cloudsqlguard.fixture.TcpBlackhole;
@@ -66,7 +67,7 @@ class StageWalkerTest {
     private static TargetSettings target(Endpoint endpoint, String user, String password, String database,
             boolean requirePrimary) {
         return new TargetSettings("t", endpoint, database, Optional.ofNullable(user),
-                Optional.ofNullable(password).map(PasswordSource::literal), requirePrimary);
+                Optional.ofNullable(password).map(PasswordSource::literal), requirePrimary ? Role.PRIMARY : Role.ANY, true);
     }
 
     private static Endpoint fixtureSocket() {
