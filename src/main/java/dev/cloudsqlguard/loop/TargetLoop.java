@@ -102,7 +102,8 @@ final class TargetLoop {
         try {
             executor.execute(() -> {
                 try {
-                    publisher.publish(tracker.state(), Optional.empty(), action.apply(tracker));
+                    List<TargetEvent> events = action.apply(tracker);
+                    publisher.publish(tracker.state(), Optional.empty(), events);
                     done.complete(tracker.state());
                 } catch (RuntimeException e) {
                     done.completeExceptionally(e);

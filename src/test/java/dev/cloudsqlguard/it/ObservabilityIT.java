@@ -46,7 +46,7 @@ class ObservabilityIT {
     private static final List<String> REASONS = List.of("none", "socket_missing", "not_a_socket", "dns_failed",
             "connect_refused", "connect_timeout", "io_error", "handshake_timeout", "server_starting",
             "server_shutting_down", "too_many_connections", "protocol_error", "auth_failed", "database_missing",
-            "read_only", "query_timeout", "query_failed");
+            "read_only", "not_a_replica", "query_timeout", "query_failed");
 
     @Test
     void aScrapePassesPromtoolAndUsesOnlyFixedLabelValues() throws Exception {
