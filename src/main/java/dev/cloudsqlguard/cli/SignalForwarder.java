@@ -18,21 +18,37 @@ final class SignalForwarder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SignalForwarder.class);
     private static final String[] KILL_BINARIES = {"/bin/kill", "/usr/bin/kill"};
 
-    private final Process child;
     private final List<Restore> restores = new ArrayList<>();
+    private Process child;
+    /** A signal that arrived before the command was started: forwarded as soon as it is. */
+    private String pending;
 
     private record Restore(Signal signal, SignalHandler previous) {
     }
 
-    private SignalForwarder(Process child) {
-        this.child = child;
+    private SignalForwarder() {
     }
 
-    static SignalForwarder install(Process child) {
-        SignalForwarder f = new SignalForwarder(child);
+    /**
+     * Takes over SIGTERM and SIGINT before the command starts, so that a signal arriving while it
+     * starts is not taken as the guard's own shutdown (which would wait for a command that never
+     * got it).
+     */
+    static SignalForwarder install() {
+        SignalForwarder f = new SignalForwarder();
         f.handle("TERM");
         f.handle("INT");
         return f;
+    }
+
+    /** The command has started: signals go to it from now on, including one that came before. */
+    synchronized void attach(Process started) {
+        this.child = started;
+        if (pending != null) {
+            String name = pending;
+            pending = null;
+            forward(name);
+        }
     }
 
     private void handle(String name) {
@@ -45,7 +61,11 @@ final class SignalForwarder implements AutoCloseable {
         }
     }
 
-    private void forward(String name) {
+    private synchronized void forward(String name) {
+        if (child == null) {
+            pending = name;
+            return;
+        }
         if (!child.isAlive()) {
             return;
         }

@@ -128,14 +128,15 @@ public class WaitCommand {
     }
 
     private static int exec(WaitArguments args, PrintStream out) {
-        Process child;
-        try {
-            child = new ProcessBuilder(args.command()).inheritIO().start();
-        } catch (IOException e) {
-            out.println(PREFIX + "cannot run " + args.command().get(0) + ": " + e.getMessage());
-            return 127; // the shell's "command not found"
-        }
-        try (SignalForwarder forwarder = SignalForwarder.install(child)) {
+        try (SignalForwarder forwarder = SignalForwarder.install()) {
+            Process child;
+            try {
+                child = new ProcessBuilder(args.command()).inheritIO().start();
+            } catch (IOException e) {
+                out.println(PREFIX + "cannot run " + args.command().get(0) + ": " + e.getMessage());
+                return 127; // the shell's "command not found"
+            }
+            forwarder.attach(child);
             while (true) {
                 try {
                     return child.waitFor();
