@@ -53,9 +53,22 @@ final class PackagedGuard {
         return command().size() == 1;
     }
 
+    /**
+     * Resets SIGINT and SIGQUIT to their default action, then execs the guard (same pid). A build
+     * started in the background by a non-interactive shell inherits them ignored, and an ignored
+     * SIGINT can be neither handled by the guard nor trapped by the command it runs, so the tests of
+     * signal forwarding would test the caller's shell instead of the guard.
+     */
+    private static final List<String> DEFAULT_SIGNALS = List.of("python3", "-c",
+            "import os, signal, sys\n"
+                    + "for s in (signal.SIGINT, signal.SIGQUIT): signal.signal(s, signal.SIG_DFL)\n"
+                    + "os.execvp(sys.argv[1], sys.argv[1:])");
+
     /** Starts the guard with the given environment (only GUARD_*-free inherited env plus these). */
     static Process start(Map<String, String> env, String... args) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(args));
+        List<String> cmd = new ArrayList<>(DEFAULT_SIGNALS);
+        cmd.addAll(command(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GUARD_") || k.startsWith("QUARKUS_"));
         pb.environment().put("QUARKUS_HTTP_PORT", "0");
         pb.environment().putAll(env);
