@@ -1,6 +1,7 @@
 package dev.cloudsqlguard.config;
 
 import static dev.cloudsqlguard.config.Conversions.absoluteFile;
+import static dev.cloudsqlguard.config.Conversions.absoluteFileOr;
 import static dev.cloudsqlguard.config.Conversions.absolutePath;
 import static dev.cloudsqlguard.config.Conversions.bool;
 import static dev.cloudsqlguard.config.Conversions.decimal;
@@ -68,6 +69,17 @@ public final class Catalogue {
             "whether the target gates `/q/health/started` and `/q/health/ready`; an optional target is reported "
                     + "everywhere but never gates");
 
+    public static final Property<TlsMode> TARGET_SSL_MODE = target("ssl-mode", "prefer", oneOf(TlsMode.values(),
+            TlsMode::code), "TLS of a TCP target, with libpq's meanings: `disable`, `allow`, `prefer`, `require`, "
+                    + "`verify-ca`, `verify-full` (not for a socket target: the proxy encrypts)");
+    public static final Property<String> TARGET_SSL_ROOT_CERT = target("ssl-root-cert", null,
+            absoluteFileOr(TlsSettings.TrustRoots.SYSTEM), "PEM file of the CA the server's certificate must chain to "
+                    + "(Cloud SQL's `server-ca.pem`), or `system` for the JDK's trust store; when set, every TLS mode verifies the chain");
+    public static final Property<Path> TARGET_SSL_CERT = target("ssl-cert", null, absoluteFile(),
+            "PEM client certificate (Cloud SQL `TRUSTED_CLIENT_CERTIFICATE_REQUIRED`, `hostssl ... cert`)");
+    public static final Property<Path> TARGET_SSL_KEY = target("ssl-key", null, absoluteFile(),
+            "its unencrypted PEM private key (PKCS#8, RSA or EC); checked against the certificate at startup");
+
     // ---- probe --------------------------------------------------------------------------
 
     public static final Property<Duration> PROBE_INTERVAL = guardWide("guard.probe.interval", "2s", duration(MS_10),
@@ -131,6 +143,7 @@ public final class Catalogue {
     public static final List<Property<?>> ALL = List.of(
             TARGET_INSTANCE, TARGET_SOCKET_DIR, TARGET_SOCKET, TARGET_HOST, TARGET_PORT, TARGET_NAME, TARGET_DATABASE,
             TARGET_USER, TARGET_PASSWORD, TARGET_PASSWORD_FILE, TARGET_ROLE, TARGET_REQUIRE_PRIMARY, TARGET_REQUIRED,
+            TARGET_SSL_MODE, TARGET_SSL_ROOT_CERT, TARGET_SSL_CERT, TARGET_SSL_KEY,
             PROBE_INTERVAL, PROBE_TIMEOUT, PROBE_STARTUP_INTERVAL, PROBE_SLOW_THRESHOLD, PROBE_QUERY, PROBE_SESSION_MAX_AGE,
             CIRCUIT_WINDOW_SIZE, CIRCUIT_MINIMUM_PROBES, CIRCUIT_FAILURE_RATE_THRESHOLD, CIRCUIT_SLOW_RATE_THRESHOLD,
             CIRCUIT_OPEN_WAIT, CIRCUIT_OPEN_WAIT_SPREAD, CIRCUIT_HALF_OPEN_PROBES, CIRCUIT_RECHECK_INTERVAL,

@@ -160,6 +160,11 @@ public final class Conversions {
         };
     }
 
+    /** An absolute path naming a file, or the word {@code word} (e.g. {@code system} for the JDK's trust store). */
+    public static Conversion<String> absoluteFileOr(String word) {
+        return text -> word.equals(text) ? text : absoluteFile().convert(text).toString();
+    }
+
     /** A comma-separated list; each item trimmed, blank items skipped. */
     public static Conversion<List<String>> list() {
         return text -> {

@@ -44,7 +44,7 @@ final class TargetParser {
             t.problem(TARGET_NAME, "must be at most 128 printable ASCII characters");
         }
         return new TargetSettings(name, resolved.endpoint(), database, user, password, role,
-                t.valueOrDefault(TARGET_REQUIRED));
+                t.valueOrDefault(TARGET_REQUIRED), new TlsParser(t, files).parse(resolved.endpoint()));
     }
 
     /** {@code role}, or the deprecated {@code require-primary=true} as {@code role=primary}. */

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param password password source, if the user needs one (an IAM user through the proxy does not)
  * @param role     what the server must be: any, a primary, or a replica
  * @param required whether the target gates started and ready (an optional one is only reported)
+ * @param tls      how the probes use TLS ({@link TlsSettings#NONE} on a socket)
  */
 public record TargetSettings(
         String name,
@@ -21,7 +22,8 @@ public record TargetSettings(
         Optional<String> user,
         Optional<PasswordSource> password,
         Role role,
-        boolean required) {
+        boolean required,
+        TlsSettings tls) {
 
     /** User name sent in the credential-free handshake's StartupMessage. */
     public String handshakeUser() {

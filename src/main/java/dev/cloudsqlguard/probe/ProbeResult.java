@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param latencies time spent in each stage that ran, in stage order
  * @param total     time of the whole probe
  * @param at        when the probe finished
+ * @param tls       the TLS session the probe negotiated, if it did
  */
 public record ProbeResult(
         String target,
@@ -30,7 +31,14 @@ public record ProbeResult(
         String detail,
         Map<Stage, Duration> latencies,
         Duration total,
-        Instant at) {
+        Instant at,
+        Optional<TlsSession> tls) {
+
+    /** A result of a probe that negotiated no TLS. */
+    public ProbeResult(String target, Outcome outcome, Stage stage, Optional<Reason> reason, Optional<String> sqlState,
+            String detail, Map<Stage, Duration> latencies, Duration total, Instant at) {
+        this(target, outcome, stage, reason, sqlState, detail, latencies, total, at, Optional.empty());
+    }
 
     public ProbeResult {
         Objects.requireNonNull(target, "target");
@@ -40,6 +48,7 @@ public record ProbeResult(
         Objects.requireNonNull(sqlState, "sqlState");
         Objects.requireNonNull(total, "total");
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(tls, "tls");
         if (outcome == Outcome.FAILED && reason.isEmpty()) {
             throw new IllegalArgumentException("a failed probe needs a reason");
         }

@@ -16,8 +16,16 @@ public enum Reason {
     CONNECT_REFUSED(Stage.CONNECT, false, "nothing accepts connections (stale socket or closed port)"),
     CONNECT_TIMEOUT(Stage.CONNECT, false, "the connection was not established within the timeout (network, VPC connector, full backlog)"),
     IO_ERROR(Stage.CONNECT, false, "an I/O error broke the connection before the server answered"),
+    // tls stage
+    TLS_UNAVAILABLE(Stage.TLS, true, "the server declined TLS while ssl-mode requires it (ssl is off on the server, "
+            + "or a pooler without TLS is in front of it)"),
+    TLS_FAILED(Stage.TLS, true, "the TLS handshake or the certificate check failed (unknown CA, host name mismatch, "
+            + "expired certificate, client certificate refused): see the detail"),
     // handshake stage
-    HANDSHAKE_TIMEOUT(Stage.HANDSHAKE, false, "connected, but the server did not answer the startup message within the timeout"),
+    HANDSHAKE_TIMEOUT(Stage.HANDSHAKE, false, "connected, but the server did not answer the startup message (or finish "
+            + "the TLS handshake) within the timeout"),
+    TLS_REQUIRED(Stage.HANDSHAKE, true, "the server refuses an unencrypted connection (hostssl only, Cloud SQL "
+            + "ENCRYPTED_ONLY): set ssl-mode to require, verify-ca or verify-full"),
     SERVER_STARTING(Stage.HANDSHAKE, false, "the database system is starting up (57P03)"),
     SERVER_SHUTTING_DOWN(Stage.HANDSHAKE, false, "the database system is shutting down (57P01/57P02)"),
     TOO_MANY_CONNECTIONS(Stage.HANDSHAKE, false, "the server has no free connection slot (53300)"),

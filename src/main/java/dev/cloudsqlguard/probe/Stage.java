@@ -4,12 +4,14 @@ import java.util.Locale;
 
 /**
  * The stages a probe walks, in order. The stage a probe stopped at tells an operator
- * which layer broke: the mount/proxy (socket), the network (connect), the server (handshake)
- * or the database session (query).
+ * which layer broke: the mount/proxy (socket), the network (connect), TLS (a TCP target that
+ * negotiated it), the server (handshake) or the database session (query). A probe reports
+ * {@code tls} only when it asked the server for TLS.
  */
 public enum Stage {
     SOCKET,
     CONNECT,
+    TLS,
     HANDSHAKE,
     QUERY;
 

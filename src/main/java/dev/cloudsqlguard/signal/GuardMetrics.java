@@ -58,6 +58,14 @@ public class GuardMetrics implements Signal {
     @Override
     public void start(GuardSettings settings, GuardState initial) {
         initial.targets().keySet().forEach(this::register);
+        settings.targets().stream().filter(t -> t.tls().enabled()).forEach(t -> Gauge.builder(
+                        "guard.tls.certificate.expiry.timestamp.seconds", store, s -> target(s, t.name())
+                                .flatMap(TargetState::tls).map(tls -> (double) tls.certificateExpiry().getEpochSecond())
+                                .orElse(Double.NaN))
+                .description("Unix time at which the server certificate of the target's latest TLS session expires "
+                        + "(NaN before one)")
+                .tags("target", t.name())
+                .register(registry));
         Gauge.builder("guard.started", store, s -> s.current().started() ? 1.0 : 0.0)
                 .description("1 once every target has had one fully successful probe (latched)")
                 .register(registry);

@@ -7,6 +7,7 @@ import dev.cloudsqlguard.circuit.CircuitTransition;
 import dev.cloudsqlguard.circuit.CircuitView;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Stage;
+import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -59,6 +60,7 @@ public final class StatusDocument {
             n.putNull("reason");
             n.put("misconfigured", false);
         }
+        t.tls().ifPresentOrElse(s -> n.set("tls", tls(s)), () -> n.putNull("tls"));
         t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
         ObjectNode counters = n.putObject("counters");
         counters.put("probes", t.probes());
@@ -80,6 +82,15 @@ public final class StatusDocument {
             stages.put(e.getKey().code(), millis(e.getValue()));
         }
         n.put("at", r.at().toString());
+        return n;
+    }
+
+    public static ObjectNode tls(TlsSession s) {
+        ObjectNode n = JSON.objectNode();
+        n.put("protocol", s.protocol());
+        n.put("cipher", s.cipher());
+        n.put("certificate_expires_at", s.certificateExpiry().toString());
+        n.put("verified", s.verified());
         return n;
     }
 

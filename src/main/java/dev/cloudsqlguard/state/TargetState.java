@@ -3,6 +3,7 @@ package dev.cloudsqlguard.state;
 import dev.cloudsqlguard.circuit.CircuitView;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param failures            failed probes since boot
  * @param skipped             probe slots the open circuit refused (no database contact)
  * @param circuit             the circuit
+ * @param tls                 the TLS session of the latest probe that got as far as the handshake, if it negotiated one
  */
 public record TargetState(
         String name,
@@ -36,7 +38,8 @@ public record TargetState(
         long probes,
         long failures,
         long skipped,
-        CircuitView circuit) {
+        CircuitView circuit,
+        Optional<TlsSession> tls) {
 
     public boolean started() {
         return startedAt.isPresent();

@@ -9,6 +9,8 @@ import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.Stage;
+import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,7 @@ public final class TargetTracker {
 
     private Instant startedAt;
     private ProbeResult lastResult;
+    private TlsSession tls;
     private Instant lastSuccess;
     private int consecutiveFailures;
     private Reason reason;
@@ -76,6 +79,9 @@ public final class TargetTracker {
         List<TargetEvent> events = new ArrayList<>();
         probes++;
         lastResult = result;
+        if (result.tls().isPresent() || result.latencies().containsKey(Stage.HANDSHAKE)) {
+            tls = result.tls().orElse(null); // a probe that failed before the handshake says nothing new about TLS
+        }
         if (result.succeeded()) {
             if (consecutiveFailures > 0 && startedAt != null) {
                 events.add(new TargetEvent.Recovered(name, consecutiveFailures, Optional.ofNullable(reason), result));
@@ -130,7 +136,7 @@ public final class TargetTracker {
     public TargetState state() {
         return new TargetState(name, endpoint, required, Optional.ofNullable(startedAt), Optional.ofNullable(lastResult),
                 Optional.ofNullable(lastSuccess), consecutiveFailures, Optional.ofNullable(reason),
-                Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view());
+                Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view(), Optional.ofNullable(tls));
     }
 
     public String name() {

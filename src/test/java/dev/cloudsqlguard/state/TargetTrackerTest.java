@@ -14,6 +14,7 @@ import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.ProbeSettings;
 import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
+import dev.cloudsqlguard.config.TlsSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.testing.FakeClock;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class TargetTrackerTest {
 
     static final TargetSettings TARGET = new TargetSettings(Results.TARGET, new Endpoint.Tcp("10.0.0.5", 5432),
-            "postgres", Optional.empty(), Optional.empty(), Role.ANY, true);
+            "postgres", Optional.empty(), Optional.empty(), Role.ANY, true, TlsSettings.NONE);
     /** interval 2s, timeout 1s, startup interval 100ms, slow threshold 500ms. */
     static final ProbeSettings PROBE = new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
             Duration.ofMillis(100), Results.SLOW_THRESHOLD, "SELECT 1", Duration.ofMinutes(10));
@@ -409,7 +410,7 @@ class TargetTrackerTest {
     static TargetState state(String name, boolean required, boolean started, CircuitState circuit) {
         return new TargetState(name, "tcp:h:5432", required, started ? Optional.of(FakeClock.START) : Optional.empty(),
                 Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), 0, 0, 0,
-                new CircuitView(circuit, FakeClock.START, "", -1, -1, 0));
+                new CircuitView(circuit, FakeClock.START, "", -1, -1, 0), Optional.empty());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -12,14 +13,17 @@ import java.util.function.LongSupplier;
 
 /**
  * One fresh, non-blocking connection to the target (a Unix socket or TCP), opened by the connect
- * stage and used by the handshake stage. Every wait on it is bounded by a deadline in the
- * injected nanosecond clock.
+ * stage and used by the tls and handshake stages. Every wait on it is bounded by a deadline in the
+ * injected nanosecond clock. Once {@link #upgrade upgraded}, {@link #read} and {@link #write} go
+ * through TLS; {@link #readPlain} and {@link #writePlain} always reach the socket itself.
  */
 final class Connection implements AutoCloseable {
 
     final SocketChannel channel;
     final Selector selector;
     private final LongSupplier nanoTime;
+    private SelectionKey key;
+    private TlsChannel tls;
 
     private Connection(SocketChannel channel, Selector selector, LongSupplier nanoTime) {
         this.channel = channel;
@@ -61,9 +65,60 @@ final class Connection implements AutoCloseable {
         return true;
     }
 
+    /** From now on, {@link #read} and {@link #write} are encrypted by {@code session}. */
+    void upgrade(TlsChannel session) {
+        this.tls = session;
+    }
+
+    /** @return false when the deadline passed before everything was written */
+    boolean write(ByteBuffer src, long deadline) throws IOException {
+        return tls == null ? writePlain(src, deadline) : tls.write(src, deadline);
+    }
+
+    /** @return bytes read (at least one), -1 at the end of the stream, 0 when the deadline passed */
+    int read(ByteBuffer dst, long deadline) throws IOException {
+        return tls == null ? readPlain(dst, deadline) : tls.read(dst, deadline);
+    }
+
+    boolean writePlain(ByteBuffer src, long deadline) throws IOException {
+        SelectionKey k = key(SelectionKey.OP_WRITE);
+        while (src.hasRemaining()) {
+            channel.write(src);
+            if (src.hasRemaining() && !await(k, deadline)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int readPlain(ByteBuffer dst, long deadline) throws IOException {
+        SelectionKey k = key(SelectionKey.OP_READ);
+        while (true) {
+            int n = channel.read(dst);
+            if (n != 0) {
+                return n;
+            }
+            if (!await(k, deadline)) {
+                return 0;
+            }
+        }
+    }
+
+    private SelectionKey key(int ops) throws IOException {
+        if (key == null) {
+            key = channel.register(selector, ops);
+        } else {
+            key.interestOps(ops);
+        }
+        return key;
+    }
+
     @Override
     public void close() throws IOException {
         try (channel) {
+            if (tls != null) {
+                tls.closeQuietly(); // close_notify: the server ends the session without logging a reset
+            }
             selector.close();
         }
     }

@@ -7,7 +7,6 @@ import dev.cloudsqlguard.probe.wire.HandshakeVerdict;
 import dev.cloudsqlguard.probe.wire.PgWire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,35 +20,31 @@ final class HandshakeStage {
 
     static final String APPLICATION_NAME = "cloudsql-guard";
 
-    /** @return a description of the server's acceptable answer */
-    String run(Connection c, String user, String database, Duration timeout) throws StageFailure {
+    /**
+     * @param encrypted whether the connection negotiated TLS (a plain one refused for want of it is {@code tls_required})
+     * @return a description of the server's acceptable answer
+     */
+    String run(Connection c, String user, String database, boolean encrypted, Duration timeout) throws StageFailure {
         long deadline = c.now() + timeout.toNanos();
         try {
-            ByteBuffer out = ByteBuffer.wrap(PgWire.startupMessage(user, database, APPLICATION_NAME));
-            SelectionKey key = c.channel.register(c.selector, SelectionKey.OP_WRITE);
-            while (out.hasRemaining()) {
-                c.channel.write(out);
-                if (out.hasRemaining() && !c.await(key, deadline)) {
-                    throw timeout(timeout);
-                }
+            if (!c.write(ByteBuffer.wrap(PgWire.startupMessage(user, database, APPLICATION_NAME)), deadline)) {
+                throw timeout(timeout);
             }
-            key.interestOps(SelectionKey.OP_READ);
-            HandshakeReader reader = new HandshakeReader();
+            HandshakeReader reader = new HandshakeReader(encrypted);
             ByteBuffer in = ByteBuffer.allocate(1024);
             while (true) {
                 in.clear();
-                int n = c.channel.read(in);
+                int n = c.read(in, deadline);
                 if (n < 0) {
                     return judge(reader.endOfStream());
                 }
-                if (n > 0) {
-                    in.flip();
-                    Optional<HandshakeVerdict> verdict = reader.feed(in);
-                    if (verdict.isPresent()) {
-                        return judge(verdict.get());
-                    }
-                } else if (!c.await(key, deadline)) {
+                if (n == 0) {
                     throw timeout(timeout);
+                }
+                in.flip();
+                Optional<HandshakeVerdict> verdict = reader.feed(in);
+                if (verdict.isPresent()) {
+                    return judge(verdict.get());
                 }
             }
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.cloudsqlguard.probe.Failure;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Stage;
+import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -25,6 +26,7 @@ public final class StageTimer {
     private final Map<Stage, Duration> latencies = new EnumMap<>(Stage.class);
     private Stage current;
     private long stageStart;
+    private TlsSession tls;
 
     public StageTimer(String target, Duration slowThreshold, Clock clock, LongSupplier nanoTime) {
         this.target = target;
@@ -41,6 +43,19 @@ public final class StageTimer {
         stageStart = nanoTime.getAsLong();
     }
 
+    /**
+     * Goes on timing the current stage under another name: the SSLRequest round trip of a server
+     * that declined TLS belongs to the plain handshake that follows, and no {@code tls} stage is reported.
+     */
+    public void continueAs(Stage stage) {
+        current = stage;
+    }
+
+    /** The TLS session this probe negotiated, for its result. */
+    public void negotiated(TlsSession session) {
+        tls = session;
+    }
+
     /** The stage being timed, or the last one that ran. */
     public Stage stage() {
         return current;
@@ -52,7 +67,7 @@ public final class StageTimer {
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
         Outcome outcome = total.compareTo(slowThreshold) > 0 ? Outcome.SLOW : Outcome.OK;
         return new ProbeResult(target, outcome, last, Optional.empty(), Optional.empty(), detail,
-                latencies, total, clock.instant());
+                latencies, total, clock.instant(), Optional.ofNullable(tls));
     }
 
     public ProbeResult failed(Failure failure) {
@@ -60,7 +75,7 @@ public final class StageTimer {
         endCurrent();
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
         return new ProbeResult(target, Outcome.FAILED, failing, Optional.of(failure.reason()), failure.sqlState(),
-                failure.detail(), latencies, total, clock.instant());
+                failure.detail(), latencies, total, clock.instant(), Optional.ofNullable(tls));
     }
 
     private void endCurrent() {

@@ -1,12 +1,15 @@
 package dev.cloudsqlguard.probe.walk;
 
+import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.ProbeSettings;
 import dev.cloudsqlguard.config.TargetSettings;
+import dev.cloudsqlguard.config.TlsMode;
 import dev.cloudsqlguard.probe.Failure;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.Stage;
 import dev.cloudsqlguard.probe.StageFailure;
+import dev.cloudsqlguard.probe.TlsSession;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -28,7 +31,10 @@ public final class StageWalker implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final SocketStage socket = new SocketStage();
     private final ConnectStage connect;
+    private final TlsStage tlsStage = new TlsStage();
     private final HandshakeStage handshake = new HandshakeStage();
+    /** The target's TLS, or null when it never uses TLS (a socket, {@code ssl-mode=disable}). */
+    private final TlsContext tls;
     private final QueryStage query;
 
     /** @param query the query stage (see {@link VertxQueryStage#of}); none for a target without a user */
@@ -39,6 +45,7 @@ public final class StageWalker implements AutoCloseable {
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.connect = new ConnectStage(nanoTime);
+        this.tls = TlsContext.of(target.tls()).orElse(null);
         this.query = query.orElse(null);
     }
 
@@ -51,11 +58,15 @@ public final class StageWalker implements AutoCloseable {
             SocketAddress address = socket.run(target.endpoint(), timeout);
             timer.begin(Stage.CONNECT);
             String answer;
-            try (Connection c = connect.run(address, timeout)) {
-                timer.begin(Stage.HANDSHAKE);
-                answer = handshake.run(c, target.handshakeUser(), target.database(), timeout);
-            } catch (IOException closing) {
-                throw new StageFailure(Reason.IO_ERROR, ConnectStage.describe(closing));
+            try {
+                answer = reach(address, timer, timeout, tls != null && tls.mode().triesTlsFirst());
+            } catch (StageFailure plainRefused) {
+                if (plainRefused.failure().reason() != Reason.TLS_REQUIRED || tls == null || tls.mode() != TlsMode.ALLOW) {
+                    throw plainRefused;
+                }
+                // allow: plain text first, TLS on a new connection once the server refuses plain text
+                timer.begin(Stage.CONNECT);
+                answer = reach(address, timer, timeout, true);
             }
             if (query == null) {
                 return timer.succeeded("server accepts connections (" + answer + ")");
@@ -68,9 +79,33 @@ public final class StageWalker implements AutoCloseable {
             // A bug must not kill the loop; report it where it happened.
             Stage stage = timer.stage() == null ? Stage.SOCKET : timer.stage();
             Reason reason = stage == Stage.QUERY ? Reason.QUERY_FAILED
-                    : stage == Stage.HANDSHAKE ? Reason.PROTOCOL_ERROR : Reason.IO_ERROR;
+                    : stage == Stage.HANDSHAKE ? Reason.PROTOCOL_ERROR
+                    : stage == Stage.TLS ? Reason.TLS_FAILED : Reason.IO_ERROR;
             return timer.failed(Failure.of(reason, "unexpected " + unexpected.getClass().getSimpleName()
                     + ": " + unexpected.getMessage()));
+        }
+    }
+
+    /** Connects, negotiates TLS if asked to, and runs the handshake: the stages of one fresh connection. */
+    private String reach(SocketAddress address, StageTimer timer, Duration timeout, boolean askTls) throws StageFailure {
+        try (Connection c = connect.run(address, timeout)) {
+            boolean encrypted = false;
+            if (askTls) {
+                timer.begin(Stage.TLS);
+                Optional<TlsSession> session = tlsStage.run(c, tls, (Endpoint.Tcp) target.endpoint(), timeout);
+                if (session.isPresent()) {
+                    timer.negotiated(session.get());
+                    encrypted = true;
+                    timer.begin(Stage.HANDSHAKE);
+                } else {
+                    timer.continueAs(Stage.HANDSHAKE); // declined: no tls stage, the round trip is the handshake's
+                }
+            } else {
+                timer.begin(Stage.HANDSHAKE);
+            }
+            return handshake.run(c, target.handshakeUser(), target.database(), encrypted, timeout);
+        } catch (IOException closing) {
+            throw new StageFailure(Reason.IO_ERROR, ConnectStage.describe(closing));
         }
     }
 

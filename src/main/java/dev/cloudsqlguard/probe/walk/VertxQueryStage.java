@@ -5,14 +5,18 @@ import dev.cloudsqlguard.config.PasswordSource;
 import dev.cloudsqlguard.config.ProbeSettings;
 import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
+import dev.cloudsqlguard.config.TlsMode;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.StageFailure;
 import dev.cloudsqlguard.probe.wire.SqlStateClassifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -47,6 +51,8 @@ public final class VertxQueryStage implements QueryStage {
     private final Role role;
     private final Duration maxAge;
     private final LongSupplier nanoTime;
+    /** The same TLS as the tls stage's, or null for none. */
+    private final TlsContext tls;
 
     private volatile PgConnection connection;
     private volatile boolean broken;
@@ -63,11 +69,11 @@ public final class VertxQueryStage implements QueryStage {
         }
         return Optional.of(new VertxQueryStage(vertx.get(), target.endpoint(), target.database(), target.user().get(),
                 target.password().orElse(null), probe.query(), target.role(), probe.sessionMaxAge(),
-                nanoTime));
+                nanoTime, TlsContext.of(target.tls()).orElse(null)));
     }
 
     private VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
-            String query, Role role, Duration maxAge, LongSupplier nanoTime) {
+            String query, Role role, Duration maxAge, LongSupplier nanoTime, TlsContext tls) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.database = database;
@@ -77,6 +83,7 @@ public final class VertxQueryStage implements QueryStage {
         this.role = role;
         this.maxAge = maxAge;
         this.nanoTime = nanoTime;
+        this.tls = tls;
     }
 
     @Override
@@ -123,6 +130,15 @@ public final class VertxQueryStage implements QueryStage {
         } else {
             Endpoint.Tcp tcp = (Endpoint.Tcp) endpoint;
             options.setHost(tcp.host()).setPort(tcp.port());
+            if (tls != null) {
+                // the tls stage's trust and key managers: both stages accept exactly the same servers
+                options.setSslMode(SslMode.of(tls.mode().code()))
+                        .setTrustOptions(TrustOptions.wrap(tls.trustManager()));
+                tls.keyManager().ifPresent(key -> options.setKeyCertOptions(KeyCertOptions.wrap(key)));
+                if (tls.mode() == TlsMode.VERIFY_FULL) {
+                    options.setHostnameVerificationAlgorithm("HTTPS");
+                }
+            }
         }
         if (password != null) {
             try {
@@ -189,8 +205,11 @@ public final class VertxQueryStage implements QueryStage {
     private StageFailure classify(Throwable cause, String doing) {
         if (cause instanceof PgException pg) {
             String sqlState = pg.getSqlState();
-            Reason reason = SqlStateClassifier.atQuery(sqlState);
             String detail = pg.getErrorMessage();
+            if (SqlStateClassifier.refusesUnencrypted(sqlState, detail)) {
+                return new StageFailure(Reason.TLS_REQUIRED, sqlState, detail);
+            }
+            Reason reason = SqlStateClassifier.atQuery(sqlState);
             if (reason == Reason.AUTH_FAILED && password == null) {
                 detail += "; " + user + " has no password here: for an IAM database user the Cloud SQL proxy "
                         + "authenticates, and only with --auto-iam-authn (the user is the service account's email "
@@ -201,6 +220,15 @@ public final class VertxQueryStage implements QueryStage {
         if (cause instanceof ClosedConnectionException) {
             broken = true;
             return new StageFailure(Reason.QUERY_FAILED, "the connection closed while " + doing);
+        }
+        if (tls != null && cause instanceof javax.net.ssl.SSLException) {
+            broken = true;
+            return new StageFailure(Reason.TLS_FAILED, doing + ": " + TlsFailures.describe(cause,
+                    ((Endpoint.Tcp) endpoint).host(), tls.rootsSource()));
+        }
+        if (tls != null && cause != null && String.valueOf(cause.getMessage()).contains("does not handle SSL")) {
+            return new StageFailure(Reason.TLS_UNAVAILABLE, doing + ": the server declined TLS and ssl-mode is "
+                    + tls.mode().code());
         }
         if (cause instanceof ConnectException) {
             return new StageFailure(Reason.CONNECT_REFUSED, doing + ": " + cause.getMessage());

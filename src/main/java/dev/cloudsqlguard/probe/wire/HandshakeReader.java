@@ -13,10 +13,24 @@ import java.util.Optional;
  */
 public final class HandshakeReader {
 
+    private final boolean encrypted;
     private byte[] data = new byte[256];
     private int size;
     /** Start of the first message not yet consumed (informational messages are skipped). */
     private int offset;
+
+    /** A reader of the answer on a plain (unencrypted) connection. */
+    public HandshakeReader() {
+        this(false);
+    }
+
+    /**
+     * @param encrypted whether the StartupMessage went over TLS: on a plain connection, the server's
+     *                  refusal for want of encryption is {@code tls_required}
+     */
+    public HandshakeReader(boolean encrypted) {
+        this.encrypted = encrypted;
+    }
 
     /**
      * Appends bytes and tries to decide.
@@ -76,10 +90,13 @@ public final class HandshakeReader {
         }
     }
 
-    private static HandshakeVerdict fromError(byte[] body) {
+    private HandshakeVerdict fromError(byte[] body) {
         Map<Character, String> fields = PgWire.errorFields(body);
         String sqlState = fields.get('C');
         String message = fields.getOrDefault('M', "error response without message");
+        if (!encrypted && SqlStateClassifier.refusesUnencrypted(sqlState, message)) {
+            return HandshakeVerdict.failed(Reason.TLS_REQUIRED, sqlState, message);
+        }
         Optional<Reason> reason = SqlStateClassifier.atHandshake(sqlState);
         return reason.map(r -> HandshakeVerdict.failed(r, sqlState, message))
                 .orElseGet(() -> new HandshakeVerdict(Optional.empty(), sqlState, message));

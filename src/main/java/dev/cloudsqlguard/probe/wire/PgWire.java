@@ -14,6 +14,8 @@ public final class PgWire {
 
     /** Protocol version 3.0 as sent in the StartupMessage. */
     public static final int PROTOCOL_3_0 = 196608;
+    /** The request code of SSLRequest: 1234 in the high 16 bits, 5679 in the low. */
+    public static final int SSL_REQUEST_CODE = 80877103;
     /** Larger answers to a StartupMessage are not PostgreSQL: refuse to buffer them. */
     public static final int MAX_MESSAGE_LENGTH = 64 * 1024;
 
@@ -36,6 +38,11 @@ public final class PgWire {
         buffer.putInt(PROTOCOL_3_0);
         buffer.put(pairs);
         return buffer.array();
+    }
+
+    /** An SSLRequest: length 8 and the request code; the server answers one byte, 'S' or 'N'. */
+    public static byte[] sslRequest() {
+        return ByteBuffer.allocate(8).putInt(8).putInt(SSL_REQUEST_CODE).array();
     }
 
     /**

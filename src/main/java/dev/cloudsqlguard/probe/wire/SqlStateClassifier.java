@@ -34,6 +34,16 @@ public final class SqlStateClassifier {
         };
     }
 
+    /**
+     * Whether an error in answer to an unencrypted StartupMessage says the server takes only TLS
+     * connections: pg_hba.conf has only {@code hostssl} lines for this client, which PostgreSQL
+     * reports as 28000 "no pg_hba.conf entry for host ..., no encryption" ("SSL off" before 12).
+     */
+    public static boolean refusesUnencrypted(String sqlState, String message) {
+        return "28000".equals(sqlState) && message != null
+                && (message.endsWith("no encryption") || message.endsWith("SSL off"));
+    }
+
     /** Classifies an error raised while opening the authenticated session or running the probe query. */
     public static Reason atQuery(String sqlState) {
         if (sqlState == null) {

@@ -7,6 +7,8 @@ import dev.cloudsqlguard.config.PasswordSource;
 import dev.cloudsqlguard.config.ProbeSettings;
 import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
+import dev.cloudsqlguard.config.TlsMode;
+import dev.cloudsqlguard.config.TlsSettings;
 import dev.cloudsqlguard.fixture.PgFixture;
 import dev.cloudsqlguard.fixture.TcpBlackhole;
 import dev.cloudsqlguard.fixture.WireStub;
@@ -67,7 +69,8 @@ class StageWalkerTest {
     private static TargetSettings target(Endpoint endpoint, String user, String password, String database,
             boolean requirePrimary) {
         return new TargetSettings("t", endpoint, database, Optional.ofNullable(user),
-                Optional.ofNullable(password).map(PasswordSource::literal), requirePrimary ? Role.PRIMARY : Role.ANY, true);
+                Optional.ofNullable(password).map(PasswordSource::literal), requirePrimary ? Role.PRIMARY : Role.ANY, true,
+                endpoint instanceof Endpoint.Tcp ? new TlsSettings(TlsMode.PREFER, Optional.empty(), Optional.empty()) : TlsSettings.NONE);
     }
 
     private static Endpoint fixtureSocket() {
