@@ -35,8 +35,11 @@ final class TlsParser {
     /** @param endpoint the target's endpoint, or null when it is misconfigured (a problem already says so) */
     TlsSettings parse(Endpoint endpoint) {
         if (endpoint instanceof Endpoint.UnixSocket) {
-            KEYS.stream().filter(t::isSet).forEach(p -> t.problem(p, "applies to TCP targets only: the Cloud SQL "
-                    + "proxy encrypts the connection behind its socket, and PostgreSQL has no TLS on a Unix socket"));
+            // like libpq, a mode that merely allows TLS is moot on a socket; one that demands it is a mistake
+            KEYS.stream().filter(t::isSet)
+                    .filter(p -> p != TARGET_SSL_MODE || t.value(TARGET_SSL_MODE).map(TlsMode::requiresTls).orElse(false))
+                    .forEach(p -> t.problem(p, "applies to TCP targets only: the Cloud SQL proxy encrypts the "
+                            + "connection behind its socket, and PostgreSQL has no TLS on a Unix socket"));
             return TlsSettings.NONE;
         }
         TlsMode mode = t.valueOrDefault(TARGET_SSL_MODE);

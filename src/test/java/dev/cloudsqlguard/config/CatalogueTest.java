@@ -17,8 +17,8 @@ class CatalogueTest {
     static final String KEBAB_SEGMENT = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
 
     @Test
-    void thirtySevenPropertiesWithUniqueKeysAndEnvironmentNames() {
-        assertThat(Catalogue.ALL).hasSize(37);
+    void fortyOnePropertiesWithUniqueKeysAndEnvironmentNames() {
+        assertThat(Catalogue.ALL).hasSize(41);
         Set<String> keys = new HashSet<>();
         Set<String> envNames = new HashSet<>();
         for (Property<?> p : Catalogue.ALL) {
@@ -96,7 +96,8 @@ class CatalogueTest {
                 "guard.target.instance", "guard.target.socket-dir", "guard.target.socket", "guard.target.host",
                 "guard.target.port", "guard.target.name", "guard.target.database", "guard.target.user",
                 "guard.target.password", "guard.target.password-file", "guard.target.role", "guard.target.require-primary",
-                "guard.target.required");
+                "guard.target.required", "guard.target.ssl-mode", "guard.target.ssl-root-cert", "guard.target.ssl-cert",
+                "guard.target.ssl-key");
         assertThat(Catalogue.ALL).filteredOn(p -> !p.targetScoped()).extracting(Property::key)
                 .noneMatch(k -> k.startsWith("guard.target"));
     }

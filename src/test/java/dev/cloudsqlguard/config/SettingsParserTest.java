@@ -114,6 +114,7 @@ class SettingsParserTest {
         assertThat(t.required()).isTrue();
         assertThat(t.hasCredentials()).isFalse();
         assertThat(t.handshakeUser()).isEqualTo("postgres");
+        assertThat(t.tls()).isEqualTo(TlsSettings.NONE);
 
         assertThat(s.probe()).isEqualTo(new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofMillis(100), Duration.ofMillis(500), "SELECT 1", Duration.ofMinutes(10)));
@@ -136,7 +137,8 @@ class SettingsParserTest {
 
     @Test
     void defaultsTableListsEveryPropertyOnceWithTheDocumentedDefaults() {
-        assertThat(Catalogue.DEFAULTS).hasSize(37);
+        assertThat(Catalogue.DEFAULTS).hasSize(41);
+        assertThat(Catalogue.DEFAULTS).containsEntry("guard.target.ssl-mode", "prefer");
         assertThat(Catalogue.DEFAULTS).containsEntry("guard.probe.session-max-age", "10m");
         assertThat(Catalogue.DEFAULTS.keySet()).allMatch(k -> k.startsWith("guard.") && k.matches("[a-z.\\-]+"));
         assertThat(Catalogue.DEFAULTS)
