@@ -92,9 +92,19 @@ public final class StageWalker implements AutoCloseable {
             boolean encrypted = false;
             if (askTls) {
                 timer.begin(Stage.TLS);
-                Optional<TlsSession> session = tlsStage.run(c, tls, (Endpoint.Tcp) target.endpoint(), timeout);
-                if (session.isPresent()) {
-                    timer.negotiated(session.get());
+                long deadline = c.now() + timeout.toNanos();
+                boolean offered;
+                try {
+                    offered = tlsStage.request(c, tls, deadline, timeout);
+                } catch (StageFailure unanswered) {
+                    if (unanswered.failure().reason() != Reason.TLS_UNAVAILABLE) {
+                        timer.continueAs(Stage.HANDSHAKE); // the server did not answer its first message
+                    }
+                    throw unanswered;
+                }
+                if (offered) {
+                    TlsSession session = tlsStage.negotiate(c, tls, (Endpoint.Tcp) target.endpoint(), deadline, timeout);
+                    timer.negotiated(session);
                     encrypted = true;
                     timer.begin(Stage.HANDSHAKE);
                 } else {

@@ -22,14 +22,18 @@ import javax.net.ssl.SSLSession;
  * The {@code tls} stage: send SSLRequest, read the server's one-byte answer, and on 'S' run the
  * TLS handshake within the timeout and upgrade the connection, so that the StartupMessage goes
  * over TLS. On 'N' the server declines: a failure ({@code tls_unavailable}) when the mode requires
- * TLS, else the probe goes on in plain text ({@code prefer}).
+ * TLS, else the probe goes on in plain text ({@code prefer}) and reports no tls stage.
  */
 final class TlsStage {
 
-    /** @return the negotiated session, or empty when the server declined and the mode allows plain text */
-    Optional<TlsSession> run(Connection c, TlsContext context, Endpoint.Tcp endpoint, Duration timeout)
-            throws StageFailure {
-        long deadline = c.now() + timeout.toNanos();
+    /**
+     * Sends SSLRequest and reads the one-byte answer. A server that does not answer it has not
+     * answered the first message of the handshake: those failures belong to the handshake stage
+     * (the walker reports them there); only {@code tls_unavailable} is the tls stage's own.
+     *
+     * @return true when the server offers TLS ('S'), false when it declines and the mode allows plain text
+     */
+    boolean request(Connection c, TlsContext context, long deadline, Duration timeout) throws StageFailure {
         try {
             if (!c.writePlain(ByteBuffer.wrap(PgWire.sslRequest()), deadline)) {
                 throw timeout("no answer to the SSL request", timeout);
@@ -37,30 +41,40 @@ final class TlsStage {
             ByteBuffer answer = ByteBuffer.allocate(1); // exactly one byte: nothing after it may be read in plain text
             int n = c.readPlain(answer, deadline);
             if (n == 0) {
-                throw timeout("no answer to the SSL request", timeout);
+                throw timeout("connected, but no answer to the SSL request", timeout);
             }
             if (n < 0) {
                 throw new StageFailure(Reason.IO_ERROR, "the server closed the connection without answering the SSL request");
             }
             byte b = answer.get(0);
+            if (b == 'S') {
+                return true;
+            }
             if (b == 'N') {
                 if (context.mode().requiresTls()) {
                     throw new StageFailure(Reason.TLS_UNAVAILABLE, "the server declined TLS (answered N to the SSL "
                             + "request) and ssl-mode is " + context.mode().code());
                 }
-                return Optional.empty();
+                return false;
             }
             if (b == 'E') {
                 throw refusal(c, answer, deadline, timeout);
             }
-            if (b != 'S') {
-                throw new StageFailure(Reason.PROTOCOL_ERROR, String.format(
-                        "unexpected byte 0x%02x in answer to the SSL request: not a PostgreSQL server", b & 0xff));
-            }
+            throw new StageFailure(Reason.PROTOCOL_ERROR, String.format(
+                    "unexpected byte 0x%02x in answer to the SSL request: not a PostgreSQL server", b & 0xff));
+        } catch (IOException e) {
+            throw new StageFailure(Reason.IO_ERROR, ConnectStage.describe(e));
+        }
+    }
+
+    /** After 'S': the TLS handshake within the deadline; the connection is upgraded when it succeeds. */
+    TlsSession negotiate(Connection c, TlsContext context, Endpoint.Tcp endpoint, long deadline, Duration timeout)
+            throws StageFailure {
+        try {
             TlsChannel tls = new TlsChannel(context.engine(endpoint.host(), endpoint.port()), c);
             tls.handshake(deadline);
             c.upgrade(tls);
-            return Optional.of(session(tls.engine().getSession(), context));
+            return session(tls.engine().getSession(), context);
         } catch (TlsChannel.HandshakeTimeout e) {
             throw timeout("the TLS handshake did not finish", timeout);
         } catch (SSLException e) {

@@ -210,7 +210,12 @@ public final class VertxQueryStage implements QueryStage {
                 return new StageFailure(Reason.TLS_REQUIRED, sqlState, detail);
             }
             Reason reason = SqlStateClassifier.atQuery(sqlState);
-            if (reason == Reason.AUTH_FAILED && password == null) {
+            if (reason == Reason.AUTH_FAILED && detail != null && detail.contains("client certificate")) {
+                detail += tls != null && tls.keyManager().isPresent()
+                        ? "; the client certificate (ssl-cert) was not accepted, or not sent because the server "
+                                + "names no CA that signed it (its ssl_ca_file)"
+                        : "; the server wants a client certificate: set ssl-cert and ssl-key";
+            } else if (reason == Reason.AUTH_FAILED && password == null) {
                 detail += "; " + user + " has no password here: for an IAM database user the Cloud SQL proxy "
                         + "authenticates, and only with --auto-iam-authn (the user is the service account's email "
                         + "without .gserviceaccount.com)";
