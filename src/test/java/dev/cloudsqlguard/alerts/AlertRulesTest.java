@@ -47,6 +47,7 @@ class AlertRulesTest {
             "CloudSqlGuardNeverStarted",
             "CloudSqlGuardProbesFailing",
             "CloudSqlGuardSlowHandshake",
+            "CloudSqlGuardTlsCertificateExpiring",
             "CloudSqlGuardMisconfigured");
 
     @Test
