@@ -10,13 +10,18 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -59,15 +64,14 @@ final class PemFiles {
 
     /** The one unencrypted private key in a PEM text. */
     static PrivateKey privateKey(String pem, String file) throws Rejected {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object item;
             while ((item = next(parser, file)) != null) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkKey(pair.getPrivateKeyInfo(), file);
                 }
                 if (item instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(info, file);
                 }
                 if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw new Rejected(file + " holds an encrypted key, and the guard takes no key password: "
@@ -78,6 +82,29 @@ final class PemFiles {
             throw new Rejected(file + " holds a damaged private key (" + e.getClass().getSimpleName() + ")");
         }
         throw new Rejected(file + " holds no PEM private key (-----BEGIN PRIVATE KEY----- or RSA/EC PRIVATE KEY)");
+    }
+
+    /**
+     * The JDK's key for a PKCS#8 structure, by the JDK's algorithm names (BouncyCastle's converter
+     * would ask for "ECDSA", which only its own provider knows).
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info, String file) throws Rejected {
+        ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String algorithm;
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(oid)) {
+            algorithm = "RSA";
+        } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
+            algorithm = "EC";
+        } else if (EdECObjectIdentifiers.id_Ed25519.equals(oid)) {
+            algorithm = "Ed25519";
+        } else {
+            throw new Rejected(file + " holds a key of an unsupported algorithm (" + oid + "): use RSA or EC");
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new Rejected(file + " holds a damaged " + algorithm + " private key (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** Whether {@code key} is the private half of {@code certificate}'s public key (a signature proves it). */
