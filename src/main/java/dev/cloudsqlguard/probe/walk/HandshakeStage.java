@@ -47,6 +47,10 @@ final class HandshakeStage {
                     return judge(verdict.get());
                 }
             }
+        } catch (javax.net.ssl.SSLException e) {
+            // TLS 1.3: the server judges the client certificate after the client's side of the
+            // handshake is done, so its refusal (an alert) arrives with the first answer read here
+            throw new StageFailure(Reason.TLS_FAILED, TlsFailures.describe(e, "the server", "ssl-root-cert"));
         } catch (IOException e) {
             throw new StageFailure(Reason.IO_ERROR, ConnectStage.describe(e));
         }

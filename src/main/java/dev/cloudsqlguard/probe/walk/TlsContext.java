@@ -8,12 +8,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
@@ -27,6 +27,8 @@ import javax.net.ssl.X509TrustManager;
  * the common name only when there are none).
  */
 public final class TlsContext {
+
+    private static final String CLIENT = "client";
 
     private final TlsSettings settings;
     private final X509TrustManager trust;
@@ -116,20 +118,49 @@ public final class TlsContext {
         throw new GeneralSecurityException("no X.509 trust manager");
     }
 
-    private static X509KeyManager keyManager(ClientCertificate client) throws GeneralSecurityException,
-            java.io.IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] none = new char[0];
-        store.setKeyEntry("client", client.key(), none, client.chain().toArray(new X509Certificate[0]));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, none);
-        for (javax.net.ssl.KeyManager manager : factory.getKeyManagers()) {
-            if (manager instanceof X509KeyManager x509) {
-                return x509;
+    /**
+     * The one client certificate, offered whenever the server asks for one (as libpq does): the JDK's
+     * own key manager would stay silent when the server names no CA that signed it, and the server
+     * would then report a missing certificate instead of refusing the one configured.
+     */
+    private static X509KeyManager keyManager(ClientCertificate client) {
+        X509Certificate[] chain = client.chain().toArray(new X509Certificate[0]);
+        return new X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[] {CLIENT};
             }
-        }
-        throw new GeneralSecurityException("no X.509 key manager");
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+                return CLIENT;
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, SSLEngine engine) {
+                return CLIENT;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return CLIENT.equals(alias) ? chain.clone() : null;
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return CLIENT.equals(alias) ? client.key() : null;
+            }
+        };
     }
 
     /** {@code require} without trust roots: encrypted, but any certificate is taken (libpq's meaning). */
