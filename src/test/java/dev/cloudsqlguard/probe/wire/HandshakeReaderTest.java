@@ -297,4 +297,34 @@ class HandshakeReaderTest {
         assertThat(reader.feed(ByteBuffer.wrap(message('N', fields("M", "hi"))))).isEmpty();
         assertThat(reader.endOfStream().reason()).contains(Reason.IO_ERROR);
     }
+
+    // ---- a server that takes only TLS --------------------------------------------------------
+
+    private static final String NO_ENCRYPTION =
+            "no pg_hba.conf entry for host \"10.0.0.7\", user \"guard\", database \"app\", no encryption";
+
+    @Test
+    void aPlainStartupRefusedForWantOfEncryptionIsTlsRequired() {
+        Optional<HandshakeVerdict> v = new HandshakeReader().feed(ByteBuffer.wrap(errorResponse("28000", NO_ENCRYPTION)));
+        assertThat(v).contains(HandshakeVerdict.failed(Reason.TLS_REQUIRED, "28000", NO_ENCRYPTION));
+        // PostgreSQL before 12 said "SSL off"
+        String old = "no pg_hba.conf entry for host \"10.0.0.7\", user \"guard\", database \"app\", SSL off";
+        assertThat(new HandshakeReader(false).feed(ByteBuffer.wrap(errorResponse("28000", old))).get().reason())
+                .contains(Reason.TLS_REQUIRED);
+    }
+
+    @Test
+    void overTlsTheSameRefusalStillProvesTheServerIsUp() {
+        String overTls = "no pg_hba.conf entry for host \"10.0.0.7\", user \"guard\", database \"app\", SSL encryption";
+        assertThat(new HandshakeReader(true).feed(ByteBuffer.wrap(errorResponse("28000", overTls))))
+                .contains(new HandshakeVerdict(Optional.empty(), "28000", overTls));
+        assertThat(new HandshakeReader(true).feed(ByteBuffer.wrap(errorResponse("28000", NO_ENCRYPTION))).get().failure())
+                .as("only a plain connection can be refused for want of TLS").isEmpty();
+    }
+
+    @Test
+    void anotherSqlStateEndingLikeTheHbaMessageIsNotTlsRequired() {
+        assertThat(new HandshakeReader().feed(ByteBuffer.wrap(errorResponse("28P01", "password failed, no encryption")))
+                .get().failure()).isEmpty();
+    }
 }

@@ -114,4 +114,11 @@ class PgWireTest {
         assertThat(start).as("everything is NUL-terminated").isEqualTo(bytes.length);
         return out;
     }
+
+    @Test
+    void sslRequestIsLengthEightAndTheRequestCode() {
+        // 80877103 = 1234 << 16 | 5679, as the protocol documentation spells it
+        assertThat(PgWire.sslRequest()).containsExactly(0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f);
+        assertThat(PgWire.SSL_REQUEST_CODE).isEqualTo(1234 << 16 | 5679);
+    }
 }
