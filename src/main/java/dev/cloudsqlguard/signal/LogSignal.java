@@ -6,6 +6,7 @@ import dev.cloudsqlguard.config.Catalogue;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
+import dev.cloudsqlguard.config.TlsSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardUpdate;
@@ -30,11 +31,21 @@ public class LogSignal implements Signal {
     @Override
     public void start(GuardSettings settings, GuardState initial) {
         for (TargetSettings t : settings.targets()) {
-            LOG.infof("probing %s at %s (database %s, %s%s%s)", t.name(), t.endpoint().describe(), t.database(),
+            LOG.infof("probing %s at %s (database %s, %s%s%s%s)", t.name(), t.endpoint().describe(), t.database(),
                     t.hasCredentials() ? "query stage as user " + t.user().get()
                             : "handshake only: no " + Catalogue.TARGET_USER.key(),
-                    t.role() == Role.ANY ? "" : ", role " + t.role().code(), t.required() ? "" : ", optional");
+                    t.role() == Role.ANY ? "" : ", role " + t.role().code(), t.required() ? "" : ", optional",
+                    tls(t.tls()));
         }
+    }
+
+    /** The TLS of a TCP target, in the startup line: the mode, the roots' file, the client certificate's subject. */
+    private static String tls(TlsSettings tls) {
+        if (!tls.enabled()) {
+            return "";
+        }
+        return ", TLS " + tls.mode().code() + tls.roots().map(r -> " against " + r.source()).orElse("")
+                + tls.client().map(c -> " with the " + c).orElse("");
     }
 
     void onUpdate(@Observes GuardUpdate update) {
