@@ -44,7 +44,8 @@ class ObservabilityIT {
     private static final Duration PATIENCE = Duration.ofSeconds(40);
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final List<String> REASONS = List.of("none", "socket_missing", "not_a_socket", "dns_failed",
-            "connect_refused", "connect_timeout", "io_error", "handshake_timeout", "server_starting",
+            "connect_refused", "connect_timeout", "io_error", "tls_unavailable", "tls_failed", "handshake_timeout",
+            "tls_required", "server_starting",
             "server_shutting_down", "too_many_connections", "protocol_error", "auth_failed", "database_missing",
             "read_only", "not_a_replica", "query_timeout", "query_failed");
 
@@ -77,7 +78,7 @@ class ObservabilityIT {
                 String value = m.group(2);
                 switch (label) {
                     case "target" -> assertThat(value).as(line).isEqualTo(target);
-                    case "stage" -> assertThat(value).as(line).isIn("socket", "connect", "handshake", "query");
+                    case "stage" -> assertThat(value).as(line).isIn("socket", "connect", "tls", "handshake", "query");
                     case "outcome" -> assertThat(value).as(line).isIn("ok", "slow", "failed");
                     case "reason" -> assertThat(value).as(line).isIn(REASONS);
                     case "state", "from", "to" -> assertThat(value).as(line)
