@@ -73,7 +73,7 @@ class TopologyBench {
                         ms.get(ms.size() - 1));
             }
 
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)); // epoll: Unix sockets
             try {
                 System.out.printf("%n## Stage latency of steady-state probes (this JVM, %d probes after 50 warm-up, ms)%n%n", PROBES);
                 System.out.println("| target | stage | median | p95 | max |");

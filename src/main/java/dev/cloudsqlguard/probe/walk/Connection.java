@@ -39,6 +39,11 @@ final class Connection implements AutoCloseable {
         SocketChannel channel = SocketChannel.open(family);
         try {
             channel.configureBlocking(false);
+            if (family != StandardProtocolFamily.UNIX) {
+                // as libpq: without it, the StartupMessage written right after the client's TLS Finished
+                // waits for the server's delayed ACK (Nagle), 40 ms on Linux
+                channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            }
             return new Connection(channel, Selector.open(), nanoTime);
         } catch (IOException | RuntimeException e) {
             channel.close();
