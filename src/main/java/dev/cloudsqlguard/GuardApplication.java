@@ -83,6 +83,7 @@ public class GuardApplication implements QuarkusApplication {
         GuardState initial = store.current();
         signals.forEach(signal -> signal.start(settings, initial));
         loop.start();
+        StopSignals.install();
         Quarkus.waitForExit();
         return 0;
     }

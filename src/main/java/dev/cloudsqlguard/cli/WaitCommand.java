@@ -66,6 +66,7 @@ public class WaitCommand {
             }
         }
         pool.shutdownNow();
+        epollVertx.close(Duration.ofMillis(500)); // the walkers have closed their sessions on it
         if (code != WaitVerdict.READY) {
             out.println(PREFIX + "gave up after " + DurationParser.format(Duration.ofNanos(System.nanoTime() - start))
                     + (targets.size() > 1 ? " on " + String.join(", ", notReady) : "") + ": "

@@ -5,7 +5,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.impl.transports.EpollTransport;
 import io.vertx.core.spi.transport.Transport;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -44,10 +43,21 @@ public class EpollVertx {
         return vertx;
     }
 
-    @PreDestroy
-    synchronized void close() {
+    /**
+     * Closes the instance, waiting at most {@code bound}. Called by {@link ProbeLoop} once its loops
+     * (and their kept sessions) are closed, never by CDI: closed first, the sessions' last close
+     * notifications would fail on a dead event loop (Netty's RejectedExecutionException ERRORs).
+     */
+    synchronized void close(java.time.Duration bound) {
         if (vertx != null) {
-            vertx.close();
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(bound.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debugf("the probes' Vert.x did not close cleanly in %s: %s", bound, e);
+            }
             vertx = null;
         }
     }

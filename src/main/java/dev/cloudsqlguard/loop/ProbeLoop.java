@@ -35,7 +35,7 @@ public class ProbeLoop implements TargetLoop.Publisher {
 
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
     /** How long a stop waits for the loops' threads (a probe in progress is interrupted). */
-    private static final Duration STOP_BOUND = Duration.ofSeconds(2);
+    private static final Duration STOP_BOUND = Duration.ofMillis(500);
 
     @Inject
     EpollVertx epollVertx;
@@ -123,5 +123,7 @@ public class ProbeLoop implements TargetLoop.Publisher {
         }
         running.forEach(TargetLoop::stop);
         running.forEach(loop -> loop.awaitStopped(STOP_BOUND));
+        // after the loops: their kept sessions close on this Vert.x, which must still be running then
+        epollVertx.close(STOP_BOUND);
     }
 }

@@ -53,6 +53,8 @@ final class TargetLoop {
     private final ScheduledExecutorService executor;
     private final TickChain chain;
     private SocketWatcher watcher;
+    /** Set by {@link #stop}: a probe the stop interrupted is not a result, and is not published. */
+    private volatile boolean stopping;
 
     TargetLoop(TargetSettings target, GuardSettings settings, Supplier<Vertx> vertx, Clock clock, Publisher publisher) {
         this.target = target;
@@ -117,6 +119,7 @@ final class TargetLoop {
 
     /** No tick after this; a running probe is interrupted. Returns at once: {@link #awaitStopped} waits. */
     synchronized void stop() {
+        stopping = true;
         chain.stop();
         executor.shutdownNow();
     }
@@ -146,6 +149,9 @@ final class TargetLoop {
             Optional<ProbeResult> result = Optional.empty();
             if (decision.permitted()) {
                 ProbeResult r = walker.probe();
+                if (stopping) {
+                    return delay; // interrupted by the stop: not the database failing, so no WARN, no transition
+                }
                 result = Optional.of(r);
                 events.addAll(tracker.record(r));
             }

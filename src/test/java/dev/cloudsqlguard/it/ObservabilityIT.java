@@ -50,6 +50,22 @@ class ObservabilityIT {
             "read_only", "not_a_replica", "query_timeout", "query_failed");
 
     @Test
+    void readOnlyEndpointsAnswerOnlyGetAndHead() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics",
+                "/guard/status", "/guard/events")) {
+            for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO")) {
+                io.restassured.response.Response r = given().when().request(method, path);
+                assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
+                assertThat(r.header("Allow")).as(method + " " + path).isEqualTo("GET, HEAD");
+            }
+            if (!path.equals("/guard/events")) {
+                assertThat(given().when().head(path).statusCode()).as("HEAD " + path).isNotEqualTo(405);
+            }
+        }
+        assertThat(given().when().get("/q/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aScrapePassesPromtoolAndUsesOnlyFixedLabelValues() throws Exception {
         await().atMost(PATIENCE).until(() -> Guard.code("/q/health/started") == 200);
         // promtool parses the Prometheus text format (what Prometheus asks for with text/plain)

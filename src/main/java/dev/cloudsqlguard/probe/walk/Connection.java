@@ -61,6 +61,10 @@ final class Connection implements AutoCloseable {
      * @return false when the deadline has passed
      */
     boolean await(SelectionKey key, long deadline) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            // the guard is stopping: an interrupted select returns at once, and would spin to the deadline
+            throw new java.io.InterruptedIOException("the probe was interrupted");
+        }
         long left = deadline - now();
         if (left <= 0) {
             return false;
