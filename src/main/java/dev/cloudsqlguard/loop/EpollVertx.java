@@ -48,7 +48,7 @@ public class EpollVertx {
      * (and their kept sessions) are closed, never by CDI: closed first, the sessions' last close
      * notifications would fail on a dead event loop (Netty's RejectedExecutionException ERRORs).
      */
-    synchronized void close(java.time.Duration bound) {
+    public synchronized void close(java.time.Duration bound) {
         if (vertx != null) {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(bound.toMillis(),

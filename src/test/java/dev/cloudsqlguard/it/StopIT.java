@@ -57,7 +57,13 @@ class StopIT {
     /** Starts the sidecar, waits until it is ready (from its state file), optionally hangs the server, then signals it. */
     private static PackagedGuard.Run stop(String signal, boolean hang) throws Exception {
         Path stateFile = scratch.resolve(signal + hang + ".json");
-        Process guard = PackagedGuard.start(env(stateFile));
+        Map<String, String> env = env(stateFile);
+        if (hang) {
+            // a probe starts within 200 ms of the pause and then hangs for up to 10 s: the stop comes in the middle
+            env.put("GUARD_PROBE_INTERVAL", "200ms");
+            env.put("GUARD_PROBE_TIMEOUT", "10s");
+        }
+        Process guard = PackagedGuard.start(env);
         guard.getOutputStream().close();
         var out = PackagedGuard.readAsync(guard.getInputStream());
         var err = PackagedGuard.readAsync(guard.getErrorStream());
@@ -66,10 +72,14 @@ class StopIT {
                     && Files.readString(stateFile).contains("\"ready\":true"));
             if (hang) {
                 db.pause();
-                Thread.sleep(1500); // the next probes are under way and hang on the stopped server
+                Thread.sleep(1500); // the next probe is under way and hangs on the stopped server
             }
+            long signalled = System.nanoTime();
             new ProcessBuilder("kill", "-" + signal, Long.toString(guard.pid())).start().waitFor();
             assertThat(guard.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the guard exits").isTrue();
+            // a figure for the record (bench/ measures it; no wall-clock bound in a test)
+            System.out.printf("StopIT: SIG%s%s -> exit %d after %d ms%n", signal, hang ? " during a hung probe" : "",
+                    guard.exitValue(), (System.nanoTime() - signalled) / 1_000_000);
             return new PackagedGuard.Run(guard.exitValue(), out.get(), err.get());
         } finally {
             guard.destroyForcibly();

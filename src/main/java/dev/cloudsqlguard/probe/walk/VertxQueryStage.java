@@ -111,7 +111,18 @@ public final class VertxQueryStage implements QueryStage {
 
     @Override
     public void close() {
-        dropConnection();
+        PgConnection old = connection;
+        connection = null;
+        if (old != null) {
+            // wait (briefly) for the close to finish, so that the event loop is not shut down under it
+            try {
+                old.close().toCompletionStage().toCompletableFuture().get(250, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // a session that cannot close cleanly is dropped with its event loop
+            }
+        }
     }
 
     private PgConnection open(long deadline, Duration timeout) throws StageFailure {
