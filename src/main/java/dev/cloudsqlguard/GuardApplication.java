@@ -63,6 +63,9 @@ public class GuardApplication implements QuarkusApplication {
         GuardSettings settings;
         try {
             settings = new SettingsParser().parse(ConfigReader.read(rawConfig));
+            if (!waitMode) {
+                StartupChecks.check(settings); // only the sidecar writes a state file
+            }
         } catch (InvalidConfigException e) {
             if (waitMode) {
                 System.err.println("cloudsql-guard: " + e.getMessage());

@@ -119,7 +119,8 @@ public final class Catalogue {
     // ---- signals and admin --------------------------------------------------------------
 
     public static final Property<Path> SIGNAL_STATE_FILE = guardWide("guard.signal.state-file", null, absoluteFile(),
-            "JSON state file, replaced atomically (temp file + rename) on every change");
+            "JSON state file, replaced atomically (temp file + rename) on every change; its directory is created if "
+                    + "missing and must take new files (checked at startup)");
     public static final Property<Duration> SIGNAL_SSE_KEEP_ALIVE = guardWide("guard.signal.sse-keep-alive", "15s",
             duration(S_1), "keep-alive comment interval on `/guard/events`");
     public static final Property<List<String>> WEBHOOK_URLS = guardWide("guard.signal.webhook.urls", null, list(),

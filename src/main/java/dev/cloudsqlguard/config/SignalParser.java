@@ -10,8 +10,6 @@ import static dev.cloudsqlguard.config.Catalogue.WEBHOOK_TIMEOUT;
 import static dev.cloudsqlguard.config.Catalogue.WEBHOOK_URLS;
 
 import java.net.URI;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +26,6 @@ final class SignalParser {
 
     static SignalSettings parse(ConfigValues values) {
         Optional<Path> stateFile = values.value(SIGNAL_STATE_FILE);
-        stateFile.ifPresent(file -> checkWritable(file, values));
         Duration keepAlive = values.valueOrDefault(SIGNAL_SSE_KEEP_ALIVE);
         List<URI> urls = WebhookUrls.check(values.value(WEBHOOK_URLS).orElse(List.of()), values);
         Optional<Secret> secret = values.value(WEBHOOK_SECRET);
@@ -41,25 +38,5 @@ final class SignalParser {
                 values.valueOrDefault(WEBHOOK_BACKOFF),
                 values.valueOrDefault(WEBHOOK_QUEUE_SIZE));
         return new SignalSettings(stateFile, webhook, keepAlive);
-    }
-
-    /**
-     * The state file is replaced by a temporary file in its directory and a rename: the directory
-     * must exist or be creatable, and take a new file, or every change would fail at run time.
-     */
-    private static void checkWritable(Path file, ConfigValues values) {
-        Path dir = file.getParent();
-        if (Files.isDirectory(file)) {
-            values.problem(SIGNAL_STATE_FILE.key(), file + " is a directory: name a file in it");
-            return;
-        }
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".guard-check-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | RuntimeException e) {
-            values.problem(SIGNAL_STATE_FILE.key(), "cannot write in " + dir + " (" + e.getClass().getSimpleName()
-                    + "): the state file needs a writable directory (a shared emptyDir / in-memory volume)");
-        }
     }
 }

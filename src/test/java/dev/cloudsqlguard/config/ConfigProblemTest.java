@@ -2,20 +2,13 @@ package dev.cloudsqlguard.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** A problem is one line whatever the value held, and a state file is checked where it will be written. */
+/** A problem is one line whatever the value held. */
 class ConfigProblemTest {
-
-    @TempDir
-    Path tmp;
 
     @Test
     void controlCharactersAreEscaped() {
@@ -36,34 +29,5 @@ class ConfigProblemTest {
                 () -> new SettingsParser().parse(raw));
         assertThat(e.getMessage().lines()).hasSize(1);
         assertThat(e.getMessage()).contains("\\nERROR forged line");
-    }
-
-    private static ConfigProblem stateFileProblem(Path file) {
-        Map<String, String> raw = new LinkedHashMap<>();
-        raw.put("guard.target.instance", "p:r:i");
-        raw.put("guard.signal.state-file", file.toString());
-        InvalidConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidConfigException.class,
-                () -> new SettingsParser().parse(raw));
-        assertThat(e).as("a problem for %s", file).isNotNull();
-        return SettingsParserTest.single(e, "guard.signal.state-file");
-    }
-
-    @Test
-    void aStateFileMustBeWritableWhereItLives() throws IOException {
-        assertThat(stateFileProblem(Path.of("/sys/cloudsql-guard/state.json")).message()).contains("cannot write in /sys");
-        Path regular = Files.writeString(tmp.resolve("plain-file"), "x");
-        assertThat(stateFileProblem(regular.resolve("state.json")).message()).contains("cannot write in " + regular);
-        assertThat(stateFileProblem(tmp).message()).contains("is a directory");
-    }
-
-    @Test
-    void aStateFileDirectoryThatCanBeCreatedIsFineAndNothingIsLeftBehind() throws IOException {
-        Map<String, String> raw = new LinkedHashMap<>();
-        raw.put("guard.target.instance", "p:r:i");
-        raw.put("guard.signal.state-file", tmp.resolve("new/dir/state.json").toString());
-        new SettingsParser().parse(raw);
-        try (var files = Files.list(tmp.resolve("new/dir"))) {
-            assertThat(files).as("the write check removes its file").isEmpty();
-        }
     }
 }

@@ -49,6 +49,45 @@ class ObservabilityIT {
             "server_shutting_down", "too_many_connections", "protocol_error", "auth_failed", "database_missing",
             "read_only", "not_a_replica", "query_timeout", "query_failed");
 
+    /** Sends raw bytes to the guard's HTTP port and returns the status line of the answer. */
+    private static String statusLine(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            String line = in.readLine();
+            return line == null ? "" : line;
+        }
+    }
+
+    @Test
+    void brokenRequestsGetA4xxAndLogNoError() throws Exception {
+        Path log = Path.of("target", "quarkus.log");
+        long before = Files.exists(log) ? Files.readAllLines(log).size() : 0;
+        List<String> requests = List.of(
+                "GET /q/health/live HTTP/1.1\r\n\r\n",                                  // no Host
+                "GET /q/metrics HTTP/1.1\r\n\r\n",
+                "GET /guard/status HTTP/1.1\r\n\r\n",
+                "FOO/1.1\r\nHost: x\r\n\r\n",                                          // no request line
+                "\u0016\u0003\u0001\u0000\u0005hello\r\n\r\n",                      // TLS to a plain port
+                "GET /q/health/live HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                "GET /q/health/live HTTP/1.1\r\nHost: x\r\n" + "X-Long: " + "a".repeat(40_000) + "\r\n\r\n",
+                "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                "DELETE /q/health/ready HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /q/metrics HTTP/1.1\r\nHost: x\r\nAccept: " + "x".repeat(4000) + "\r\n\r\n");
+        for (String request : requests) {
+            String status = statusLine(request);
+            assertThat(status).as(request.substring(0, Math.min(40, request.length()))).matches("HTTP/1\\.[01] 4\\d\\d.*");
+            assertThat(status.length()).as("nothing echoed unbounded: " + status.substring(0, Math.min(80, status.length())))
+                    .isLessThan(200);
+        }
+        List<String> added = Files.readAllLines(log).stream().skip(before).toList();
+        assertThat(added).as("log lines the broken requests caused")
+                .noneMatch(l -> l.contains("\"severity\":\"ERROR\"") || l.contains(" ERROR ") || l.contains("\tat "));
+    }
+
     @Test
     void readOnlyEndpointsAnswerOnlyGetAndHead() {
         for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics",
