@@ -5,6 +5,7 @@ import dev.cloudsqlguard.cli.WaitCommand;
 import dev.cloudsqlguard.cli.WaitVerdict;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.config.InvalidConfigException;
+import dev.cloudsqlguard.config.Printable;
 import dev.cloudsqlguard.config.SettingsParser;
 import dev.cloudsqlguard.loop.ProbeLoop;
 import dev.cloudsqlguard.signal.Signal;
@@ -47,8 +48,8 @@ public class GuardApplication implements QuarkusApplication {
     public int run(String... args) {
         boolean waitMode = args.length > 0 && args[0].equals("wait");
         if (args.length > 0 && !waitMode) {
-            System.err.println("cloudsql-guard: unknown command '" + args[0] + "'; run without arguments for the "
-                    + "sidecar, or: " + WaitArguments.USAGE);
+            System.err.println(Printable.escape("cloudsql-guard: unknown command '" + args[0] + "'; run without "
+                    + "arguments for the sidecar, or: " + WaitArguments.USAGE));
             return WaitVerdict.BAD_CONFIGURATION;
         }
         WaitArguments arguments = null;
@@ -56,7 +57,7 @@ public class GuardApplication implements QuarkusApplication {
             try {
                 arguments = WaitArguments.parse(Arrays.asList(args).subList(1, args.length));
             } catch (IllegalArgumentException e) {
-                System.err.println("cloudsql-guard: " + e.getMessage());
+                System.err.println(Printable.escape("cloudsql-guard: " + e.getMessage()));
                 return WaitVerdict.BAD_CONFIGURATION;
             }
         }

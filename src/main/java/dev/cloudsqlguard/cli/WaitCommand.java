@@ -2,6 +2,7 @@ package dev.cloudsqlguard.cli;
 
 import dev.cloudsqlguard.config.DurationParser;
 import dev.cloudsqlguard.config.GuardSettings;
+import dev.cloudsqlguard.config.Printable;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.loop.EpollVertx;
 import dev.cloudsqlguard.probe.ProbeResult;
@@ -41,7 +42,7 @@ public class WaitCommand {
         List<TargetSettings> targets = settings.targets().stream()
                 .filter(t -> args.target().map(t.name()::equals).orElse(t.required())).toList();
         if (targets.isEmpty()) {
-            out.println(PREFIX + "no target '" + args.target().orElse("") + "': one of "
+            say(out, PREFIX + "no target '" + args.target().orElse("") + "': one of "
                     + settings.targets().stream().map(TargetSettings::name).collect(Collectors.joining(", ")));
             return WaitVerdict.BAD_CONFIGURATION;
         }
@@ -68,7 +69,7 @@ public class WaitCommand {
         pool.shutdownNow();
         epollVertx.close(Duration.ofMillis(500)); // the walkers have closed their sessions on it
         if (code != WaitVerdict.READY) {
-            out.println(PREFIX + "gave up after " + DurationParser.format(Duration.ofNanos(System.nanoTime() - start))
+            say(out, PREFIX + "gave up after " + DurationParser.format(Duration.ofNanos(System.nanoTime() - start))
                     + (targets.size() > 1 ? " on " + String.join(", ", notReady) : "") + ": "
                     + WaitVerdict.describe(code) + " (exit " + code + ")");
         }
@@ -91,7 +92,7 @@ public class WaitCommand {
                 ProbeResult r = walker.probe();
                 last = Optional.of(r);
                 if (r.succeeded()) {
-                    out.println(PREFIX + target.name() + " is ready after "
+                    say(out, PREFIX + target.name() + " is ready after "
                             + DurationParser.format(Duration.ofNanos(System.nanoTime() - start))
                             + " (" + r.stage().code() + " stage passed)");
                     return last;
@@ -99,7 +100,7 @@ public class WaitCommand {
                 Reason reason = r.reason().orElseThrow();
                 if (reason != shown) {
                     shown = reason;
-                    out.println(PREFIX + target.name() + " not ready at stage " + r.stage().code() + ": "
+                    say(out, PREFIX + target.name() + " not ready at stage " + r.stage().code() + ": "
                             + reason.code() + r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("") + ": "
                             + r.detail() + reason.action().map(action -> " (" + action + ")").orElse(""));
                 }
@@ -115,6 +116,11 @@ public class WaitCommand {
                 }
             }
         }
+    }
+
+    /** One line of the verdict: a line break in a name or a server's message stays inside it. */
+    private static void say(PrintStream out, String line) {
+        out.println(Printable.escape(line));
     }
 
     private static Optional<ProbeResult> result(Future<Optional<ProbeResult>> wait) {
@@ -134,7 +140,7 @@ public class WaitCommand {
             try {
                 child = new ProcessBuilder(args.command()).inheritIO().start();
             } catch (IOException e) {
-                out.println(PREFIX + "cannot run " + args.command().get(0) + ": " + e.getMessage());
+                say(out, PREFIX + "cannot run " + args.command().get(0) + ": " + e.getMessage());
                 return 127; // the shell's "command not found"
             }
             forwarder.attach(child);

@@ -147,4 +147,34 @@ class StopIT {
         assertThat(run.all().lines()).as(run.all()).noneMatch(l -> l.startsWith("ERROR forged line"));
         assertThat(run.all()).contains("a:b:c\\nERROR forged line");
     }
+
+    @Test
+    void aLineBreakInAUserNameOrAServerMessageCannotForgeALine() throws Exception {
+        Map<String, String> env = env(scratch.resolve("user.json"));
+        env.put("GUARD_TARGET_USER", "guard\nERROR forged line");
+        env.put("GUARD_PROBE_TIMEOUT", "5s");
+        // wait prints the server's answer, which quotes the user name: password authentication failed for user "guard\n..."
+        PackagedGuard.Run wait = PackagedGuard.run(env, LIMIT, "wait", "--timeout", "1s");
+        assertThat(wait.exitCode()).as(wait.all()).isEqualTo(1);
+        assertThat(wait.all().lines()).as(wait.all()).noneMatch(l -> l.startsWith("ERROR forged line"));
+        assertThat(wait.stdout()).contains("guard\\nERROR forged line");
+
+        // the sidecar logs the user in its startup line
+        Path stateFile = scratch.resolve("user-sidecar.json");
+        Process guard = PackagedGuard.start(env(stateFile).entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                Map.Entry::getKey, e -> e.getKey().equals("GUARD_TARGET_USER") ? "guard\nERROR forged line" : e.getValue())));
+        guard.getOutputStream().close();
+        var out = PackagedGuard.readAsync(guard.getInputStream());
+        var err = PackagedGuard.readAsync(guard.getErrorStream());
+        try {
+            await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(stateFile)
+                    && Files.readString(stateFile).contains("auth_failed"));
+        } finally {
+            guard.destroy();
+            guard.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        String all = out.get() + err.get();
+        assertThat(all).contains("as user guard\\nERROR forged line");
+        assertThat(all.lines()).as(all).noneMatch(l -> l.startsWith("ERROR forged line"));
+    }
 }
