@@ -153,11 +153,10 @@ class StopIT {
         Map<String, String> env = env(scratch.resolve("user.json"));
         env.put("GUARD_TARGET_USER", "guard\nERROR forged line");
         env.put("GUARD_PROBE_TIMEOUT", "5s");
-        // wait prints the server's answer, which quotes the user name: password authentication failed for user "guard\n..."
+        // the client refuses such a name (SASLprep); whatever wait prints stays on its lines
         PackagedGuard.Run wait = PackagedGuard.run(env, LIMIT, "wait", "--timeout", "1s");
         assertThat(wait.exitCode()).as(wait.all()).isEqualTo(1);
         assertThat(wait.all().lines()).as(wait.all()).noneMatch(l -> l.startsWith("ERROR forged line"));
-        assertThat(wait.stdout()).contains("guard\\nERROR forged line");
 
         // the sidecar logs the user in its startup line
         Path stateFile = scratch.resolve("user-sidecar.json");
@@ -168,7 +167,7 @@ class StopIT {
         var err = PackagedGuard.readAsync(guard.getErrorStream());
         try {
             await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(stateFile)
-                    && Files.readString(stateFile).contains("auth_failed"));
+                    && Files.readString(stateFile).contains("\"reason\":\"query_failed\""));
         } finally {
             guard.destroy();
             guard.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS);
