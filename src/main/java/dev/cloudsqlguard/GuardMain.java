@@ -1,7 +1,7 @@
 package dev.cloudsqlguard;
 
 import dev.cloudsqlguard.cli.WaitVerdict;
-import dev.cloudsqlguard.config.ConfigProblem;
+import dev.cloudsqlguard.config.Printable;
 import dev.cloudsqlguard.config.Conversion;
 import dev.cloudsqlguard.config.Conversions;
 import io.quarkus.runtime.Quarkus;
@@ -47,7 +47,7 @@ public class GuardMain {
             Conversions.integer(0, 65535).convert(text.trim());
             return Optional.empty();
         } catch (Conversion.Rejected e) {
-            return Optional.of(ConfigProblem.escape(name + ": " + e.getMessage()));
+            return Optional.of(Printable.escape(name + ": " + e.getMessage()));
         }
     }
 }

@@ -8,13 +8,8 @@ public record ConfigProblem(String property, String message) {
 
     /** Control characters (a line break in a value) are escaped: a value can never start a log line of its own. */
     public ConfigProblem {
-        property = escape(property);
-        message = escape(message);
-    }
-
-    /** See {@link Printable#escape}. */
-    public static String escape(String text) {
-        return Printable.escape(text);
+        property = Printable.escape(property);
+        message = Printable.escape(message);
     }
 
     @Override

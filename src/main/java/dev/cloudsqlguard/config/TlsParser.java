@@ -16,8 +16,8 @@ import java.util.Optional;
  * Reads a target's {@code ssl-mode}, {@code ssl-root-cert}, {@code ssl-cert} and {@code ssl-key}
  * into {@link TlsSettings}, reading and checking every file at startup: a missing, unreadable or
  * non-PEM file, an encrypted key or a key that does not belong to the certificate is one problem
- * naming its property. TLS applies to TCP targets only: on a socket target any of these keys is a
- * problem (the proxy encrypts; PostgreSQL never negotiates TLS on a Unix socket).
+ * naming its property. TLS applies to TCP targets only: on a socket target the files, or a mode
+ * that demands TLS, are a problem (the proxy encrypts; PostgreSQL never negotiates TLS on a Unix socket).
  */
 final class TlsParser {
 
@@ -43,13 +43,14 @@ final class TlsParser {
             return TlsSettings.NONE;
         }
         TlsMode mode = t.valueOrDefault(TARGET_SSL_MODE);
-        Optional<TlsSettings.TrustRoots> roots = roots(mode);
-        Optional<ClientCertificate> client = client();
         if (mode == TlsMode.DISABLE) {
+            // the files are not read: one line per key says they are moot
             KEYS.stream().skip(1).filter(t::isSet).forEach(p -> t.problem(p, "has no effect with "
                     + t.key(TARGET_SSL_MODE) + "=disable"));
             return TlsSettings.NONE;
         }
+        Optional<TlsSettings.TrustRoots> roots = roots(mode);
+        Optional<ClientCertificate> client = client();
         if (mode.needsRootCert() && roots.isEmpty()) {
             return TlsSettings.NONE; // the problem is recorded: startup fails
         }
@@ -68,16 +69,8 @@ final class TlsParser {
         if (TlsSettings.TrustRoots.SYSTEM.equals(source.get())) {
             return Optional.of(new TlsSettings.TrustRoots(TlsSettings.TrustRoots.SYSTEM, List.of()));
         }
-        Optional<String> pem = read(TARGET_SSL_ROOT_CERT, source.get());
-        if (pem.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new TlsSettings.TrustRoots(source.get(), PemFiles.certificates(pem.get(), source.get())));
-        } catch (PemFiles.Rejected e) {
-            t.problem(TARGET_SSL_ROOT_CERT, e.getMessage());
-            return Optional.empty();
-        }
+        return pem(TARGET_SSL_ROOT_CERT, source.get(), PemFiles::certificates)
+                .map(certificates -> new TlsSettings.TrustRoots(source.get(), certificates));
     }
 
     private Optional<ClientCertificate> client() {
@@ -94,22 +87,8 @@ final class TlsParser {
         if (certFile.isEmpty()) {
             return Optional.empty();
         }
-        Optional<List<X509Certificate>> chain = read(TARGET_SSL_CERT, certFile.get().toString()).flatMap(pem -> {
-            try {
-                return Optional.of(PemFiles.certificates(pem, certFile.get().toString()));
-            } catch (PemFiles.Rejected e) {
-                t.problem(TARGET_SSL_CERT, e.getMessage());
-                return Optional.empty();
-            }
-        });
-        Optional<PrivateKey> key = read(TARGET_SSL_KEY, keyFile.get().toString()).flatMap(pem -> {
-            try {
-                return Optional.of(PemFiles.privateKey(pem, keyFile.get().toString()));
-            } catch (PemFiles.Rejected e) {
-                t.problem(TARGET_SSL_KEY, e.getMessage());
-                return Optional.empty();
-            }
-        });
+        Optional<List<X509Certificate>> chain = pem(TARGET_SSL_CERT, certFile.get().toString(), PemFiles::certificates);
+        Optional<PrivateKey> key = pem(TARGET_SSL_KEY, keyFile.get().toString(), PemFiles::privateKey);
         if (chain.isEmpty() || key.isEmpty()) {
             return Optional.empty();
         }
@@ -119,6 +98,23 @@ final class TlsParser {
             return Optional.empty();
         }
         return Optional.of(new ClientCertificate(certFile.get(), keyFile.get(), chain.get(), key.get()));
+    }
+
+    /** How one PEM file becomes a value, or why it cannot. */
+    private interface PemReading<T> {
+        T read(String pem, String file) throws PemFiles.Rejected;
+    }
+
+    /** Reads {@code file} and turns it into a value; either failure is one problem on {@code property}. */
+    private <T> Optional<T> pem(Property<?> property, String file, PemReading<T> reading) {
+        return read(property, file).flatMap(pem -> {
+            try {
+                return Optional.of(reading.read(pem, file));
+            } catch (PemFiles.Rejected e) {
+                t.problem(property, e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     private Optional<String> read(Property<?> property, String file) {

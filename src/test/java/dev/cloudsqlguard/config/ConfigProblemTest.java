@@ -12,9 +12,9 @@ class ConfigProblemTest {
 
     @Test
     void controlCharactersAreEscaped() {
-        assertThat(ConfigProblem.escape("a\nb\rc\td\u0000e\u001bf\u007fg\u2028h\u0085i")).isEqualTo(
+        assertThat(Printable.escape("a\nb\rc\td\u0000e\u001bf\u007fg\u2028h\u0085i")).isEqualTo(
                 "a\\nb\\rc\\td\\u0000e\\u001bf\\u007fg\\u2028h\\u0085i");
-        assertThat(ConfigProblem.escape("plain: é ü 東京")).isEqualTo("plain: é ü 東京");
+        assertThat(Printable.escape("plain: é ü 東京")).isEqualTo("plain: é ü 東京");
         ConfigProblem p = new ConfigProblem("guard.target.instance", "'a:b:c\nERROR forged line' is not a name");
         assertThat(p.toString()).doesNotContain("\n").contains("a:b:c\\nERROR forged line");
         assertThat(new InvalidConfigException(List.of(p)).getMessage().lines()).hasSize(1);
