@@ -8,6 +8,7 @@ import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.config.TlsSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
@@ -75,6 +76,16 @@ public class LogSignal implements Signal {
             tag(r.result());
             LOG.infof("target %s is reachable again after %d failed probes (last reason: %s)", r.target(),
                     r.failedProbes(), r.lastReason().map(x -> x.code()).orElse("none"));
+        } else if (event instanceof TargetEvent.HeadroomChanged h) {
+            ServerReading r = h.reading();
+            if (h.low()) {
+                LOG.warnf("target %s connection headroom low: %d of %d usable connection slots in use, %d free (under "
+                        + "%s%%); once none is free, new connections are refused (53300)", h.target(),
+                        r.connectionsUsed(), r.connectionsLimit(), r.freeConnections(), percent(h.thresholdPercent()));
+            } else {
+                LOG.infof("target %s connection headroom restored: %d of %d usable connection slots in use",
+                        h.target(), r.connectionsUsed(), r.connectionsLimit());
+            }
         } else if (event instanceof TargetEvent.Transitioned t) {
             CircuitTransition x = t.transition();
             MDC.put("from", x.from().code());
@@ -88,6 +99,11 @@ public class LogSignal implements Signal {
                 LOG.info(line);
             }
         }
+    }
+
+    /** 10 as "10", 12.5 as "12.5". */
+    private static String percent(float p) {
+        return p == Math.rint(p) ? Integer.toString((int) p) : Float.toString(p);
     }
 
     private static void tag(ProbeResult r) {

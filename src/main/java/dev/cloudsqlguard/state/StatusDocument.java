@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudsqlguard.circuit.CircuitTransition;
 import dev.cloudsqlguard.circuit.CircuitView;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.Stage;
 import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Duration;
@@ -61,6 +62,11 @@ public final class StatusDocument {
             n.put("misconfigured", false);
         }
         t.tls().ifPresentOrElse(s -> n.set("tls", tls(s)), () -> n.putNull("tls"));
+        t.reading().ifPresentOrElse(r -> server(n, r, t.headroomLow()), () -> {
+            n.putNull("connections");
+            n.putNull("in_recovery");
+            n.putNull("replication_lag_seconds");
+        });
         t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
         ObjectNode counters = n.putObject("counters");
         counters.put("probes", t.probes());
@@ -83,6 +89,20 @@ public final class StatusDocument {
         }
         n.put("at", r.at().toString());
         return n;
+    }
+
+    /** The latest server reading: connections and their headroom, recovery, a replica's lag. */
+    private static void server(ObjectNode n, TargetState.Reading reading, boolean headroomLow) {
+        ServerReading r = reading.figures();
+        ObjectNode c = n.putObject("connections");
+        c.put("used", r.connectionsUsed());
+        c.put("limit", r.connectionsLimit());
+        c.put("free", r.freeConnections());
+        c.put("headroom_low", headroomLow);
+        c.put("at", reading.at().toString());
+        n.put("in_recovery", r.inRecovery());
+        r.replicationLag().ifPresentOrElse(lag -> n.put("replication_lag_seconds", millis(lag) / 1000.0),
+                () -> n.putNull("replication_lag_seconds"));
     }
 
     public static ObjectNode tls(TlsSession s) {

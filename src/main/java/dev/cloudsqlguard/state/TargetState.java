@@ -3,6 +3,7 @@ package dev.cloudsqlguard.state;
 import dev.cloudsqlguard.circuit.CircuitView;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param skipped             probe slots the open circuit refused (no database contact)
  * @param circuit             the circuit
  * @param tls                 the TLS session of the latest probe that got as far as the handshake, if it negotiated one
+ * @param reading             the latest server reading (connections, recovery, lag) and when it was taken
+ * @param headroomLow         whether the free connection slots are under {@code guard.probe.headroom-warning}
  */
 public record TargetState(
         String name,
@@ -39,7 +42,13 @@ public record TargetState(
         long failures,
         long skipped,
         CircuitView circuit,
-        Optional<TlsSession> tls) {
+        Optional<TlsSession> tls,
+        Optional<Reading> reading,
+        boolean headroomLow) {
+
+    /** A server reading and the time of the probe that took it (it may be older than the latest probe). */
+    public record Reading(ServerReading figures, Instant at) {
+    }
 
     public boolean started() {
         return startedAt.isPresent();

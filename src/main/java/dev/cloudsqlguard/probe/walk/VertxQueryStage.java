@@ -3,10 +3,10 @@ package dev.cloudsqlguard.probe.walk;
 import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.PasswordSource;
 import dev.cloudsqlguard.config.ProbeSettings;
-import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.config.TlsMode;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.StageFailure;
 import dev.cloudsqlguard.probe.wire.SqlStateClassifier;
 import io.vertx.core.Future;
@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +46,8 @@ public final class VertxQueryStage implements QueryStage {
     private final String database;
     private final String user;
     private final PasswordSource password;
-    private final String query;
-    private final Role role;
+    /** The probe query and the server reading, one simple-query message. */
+    private final String statement;
     private final Duration maxAge;
     private final LongSupplier nanoTime;
     /** The same TLS as the tls stage's, or null for none. */
@@ -68,29 +67,42 @@ public final class VertxQueryStage implements QueryStage {
             return Optional.empty();
         }
         return Optional.of(new VertxQueryStage(vertx.get(), target.endpoint(), target.database(), target.user().get(),
-                target.password().orElse(null), probe.query(), target.role(), probe.sessionMaxAge(),
+                target.password().orElse(null), probe.query(), probe.sessionMaxAge(),
                 nanoTime, TlsContext.of(target.tls()).orElse(null)));
     }
 
     private VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
-            String query, Role role, Duration maxAge, LongSupplier nanoTime, TlsContext tls) {
+            String query, Duration maxAge, LongSupplier nanoTime, TlsContext tls) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.database = database;
         this.user = user;
         this.password = password;
-        this.query = query;
-        this.role = role;
+        this.statement = ReadingStatement.after(query);
         this.maxAge = maxAge;
         this.nanoTime = nanoTime;
         this.tls = tls;
     }
 
     @Override
-    public String run(Duration timeout) throws StageFailure {
+    public boolean sessionHealthy() {
+        return connection != null && !broken && nanoTime.getAsLong() - openedAt <= maxAge.toNanos();
+    }
+
+    @Override
+    public ServerReading runOnKeptSession(Duration timeout) throws StageFailure {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        boolean expired = connection != null && nanoTime.getAsLong() - openedAt > maxAge.toNanos();
-        boolean reused = connection != null && !broken && !expired;
+        PgConnection kept = connection;
+        if (kept == null || broken) {
+            throw new StageFailure(Reason.QUERY_FAILED, "the kept session closed since the last probe");
+        }
+        return execute(kept, deadline, timeout);
+    }
+
+    @Override
+    public ServerReading run(Duration timeout) throws StageFailure {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        boolean reused = sessionHealthy();
         if (!reused) {
             dropConnection();
             connection = open(deadline, timeout);
@@ -176,30 +188,26 @@ public final class VertxQueryStage implements QueryStage {
         }
     }
 
-    private String execute(PgConnection conn, long deadline, Duration timeout) throws StageFailure {
+    private ServerReading execute(PgConnection conn, long deadline, Duration timeout) throws StageFailure {
         try {
-            await(conn.query(query).execute(), deadline);
-            if (role == Role.PRIMARY && "on".equalsIgnoreCase(first(await(conn.query("SHOW transaction_read_only")
-                    .execute(), deadline)))) {
-                throw new StageFailure(Reason.READ_ONLY, "25006", "transaction_read_only is on: this server is not a primary");
+            RowSet<Row> result = await(conn.query(statement).execute(), deadline);
+            while (result.next() != null) {
+                result = result.next(); // the probe query's own results come first: the reading is the last
             }
-            if (role == Role.REPLICA && !"true".equalsIgnoreCase(first(await(conn.query(
-                    "SELECT pg_is_in_recovery()::text").execute(), deadline)))) {
-                throw new StageFailure(Reason.NOT_A_REPLICA, "pg_is_in_recovery() is false: this server is a primary, "
-                        + "not a replica (promoted, or the wrong host)");
+            Row row = result.iterator().hasNext() ? result.iterator().next() : null;
+            if (row == null || row.size() < 5) {
+                throw new StageFailure(Reason.QUERY_FAILED, "the server reading came back empty");
             }
-            return "query succeeded";
+            return ReadingStatement.parse(row.getInteger(0), row.getInteger(1), row.getBoolean(2), row.getBoolean(3),
+                    row.getDouble(4));
         } catch (TimeoutException e) {
             broken = true; // a statement may still be running on it: start afresh next time
             throw new StageFailure(Reason.QUERY_TIMEOUT, "the probe query took longer than " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             throw classify(e.getCause(), "running the probe query");
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new StageFailure(Reason.QUERY_FAILED, "reading the server's figures: " + e.getMessage());
         }
-    }
-
-    private static String first(RowSet<Row> rows) {
-        Iterator<Row> it = rows.iterator();
-        return it.hasNext() ? it.next().getString(0) : null;
     }
 
     private <T> T await(Future<T> future, long deadline) throws TimeoutException, ExecutionException, StageFailure {
