@@ -106,8 +106,9 @@ public final class Catalogue {
     public static final Property<String> PROBE_QUERY = guardWide("guard.probe.query", "SELECT 1", nonEmptyText(),
             "statement of the query stage");
     public static final Property<Duration> PROBE_SESSION_MAX_AGE = guardWide("guard.probe.session-max-age", "10m",
-            duration(S_1), "the kept session is re-opened after this long, so a rotated or revoked password shows up "
-                    + "as `auth_failed` within that time");
+            duration(S_1), "the kept session is re-opened after this long (at the next walk, whose new connection its "
+                    + "login then is), so a rotated or revoked password shows up as `auth_failed` within that time and one "
+                    + "new-connection interval");
 
     public static final Property<Float> PROBE_HEADROOM_WARNING = guardWide("guard.probe.headroom-warning", "10",
             percent(), "warn (status, one log line, metric) when the free connection slots fall under this % of the usable "

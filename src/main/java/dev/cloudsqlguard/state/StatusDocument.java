@@ -68,6 +68,7 @@ public final class StatusDocument {
             n.putNull("replication_lag_seconds");
         });
         t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
+        t.lastWalk().ifPresentOrElse(r -> n.set("last_walk", probe(r)), () -> n.putNull("last_walk"));
         ObjectNode counters = n.putObject("counters");
         counters.put("probes", t.probes());
         counters.put("failures", t.failures());

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param required            whether it gates the guard's started and ready (an optional target is only reported)
  * @param startedAt           when the first successful probe finished (the startup gate opened)
  * @param lastResult          the latest probe
+ * @param lastWalk            the latest probe that walked a new connection (every stage), which in steady state is
+ *                            older than the latest probe (one round trip on the kept session)
  * @param lastSuccess         when the latest successful probe finished
  * @param consecutiveFailures failed probes since the last success
  * @param reason              reason of the current failure streak
@@ -34,6 +36,7 @@ public record TargetState(
         boolean required,
         Optional<Instant> startedAt,
         Optional<ProbeResult> lastResult,
+        Optional<ProbeResult> lastWalk,
         Optional<Instant> lastSuccess,
         int consecutiveFailures,
         Optional<Reason> reason,

@@ -37,6 +37,7 @@ public final class TargetTracker {
 
     private Instant startedAt;
     private ProbeResult lastResult;
+    private ProbeResult lastWalk;
     private TlsSession tls;
     private TargetState.Reading reading;
     private final HeadroomWatch headroom;
@@ -81,6 +82,9 @@ public final class TargetTracker {
         List<TargetEvent> events = new ArrayList<>();
         probes++;
         lastResult = result;
+        if (result.walkedNewConnection()) {
+            lastWalk = result;
+        }
         if (result.tls().isPresent() || result.latencies().containsKey(Stage.HANDSHAKE)) {
             tls = result.tls().orElse(null); // a probe that failed before the handshake says nothing new about TLS
         }
@@ -142,6 +146,7 @@ public final class TargetTracker {
 
     public TargetState state() {
         return new TargetState(name, endpoint, required, Optional.ofNullable(startedAt), Optional.ofNullable(lastResult),
+                Optional.ofNullable(lastWalk),
                 Optional.ofNullable(lastSuccess), consecutiveFailures, Optional.ofNullable(reason),
                 Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view(), Optional.ofNullable(tls),
                 Optional.ofNullable(reading), headroom.low());

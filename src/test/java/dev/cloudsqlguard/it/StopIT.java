@@ -71,8 +71,8 @@ class StopIT {
             await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(stateFile)
                     && Files.readString(stateFile).contains("\"ready\":true"));
             if (hang) {
-                db.pause();
-                Thread.sleep(1500); // the next probe is under way and hangs on the stopped server
+                db.freeze();
+                Thread.sleep(1500); // the next probe is under way and hangs on the frozen server
             }
             long signalled = System.nanoTime();
             new ProcessBuilder("kill", "-" + signal, Long.toString(guard.pid())).start().waitFor();

@@ -27,8 +27,11 @@ public interface QueryStage extends AutoCloseable {
      */
     ServerReading runOnKeptSession(Duration timeout) throws StageFailure;
 
-    /** True while a session is open, not known to be broken, and younger than its maximum age. */
+    /** True while a session is open and not known to be broken. */
     boolean sessionHealthy();
+
+    /** True when the kept session is older than its maximum age: the next {@link #run} opens a new one. */
+    boolean sessionDue();
 
     @Override
     void close();

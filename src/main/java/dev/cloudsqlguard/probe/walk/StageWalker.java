@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Walks the path to one target, stage by stage, and stops at the first stage that fails; or, while
- * the kept session is healthy, probes with one round trip on it ({@link WalkSchedule} says which). The
+ * the kept session is healthy, probes with one round trip on it, or renews it ({@link WalkSchedule}
+ * says which). The
  * walker owns every stage boundary (each {@link StageTimer#begin} is here, in the stages' order);
  * a stage only does its work and throws its {@link Failure} when the path is broken there.
  * Not thread-safe: one probe at a time, from the probe loop's thread (or the {@code wait} command).
@@ -59,8 +60,14 @@ public final class StageWalker implements AutoCloseable {
      */
     public ProbeResult probe() {
         long start = nanoTime.getAsLong();
-        boolean walk = query == null || schedule.mustWalk(start, query.sessionHealthy());
-        ProbeResult result = walk ? walk() : onKeptSession();
+        if (query == null) {
+            return walk();
+        }
+        ProbeResult result = switch (schedule.next(start, query.sessionHealthy(), query.sessionDue())) {
+            case KEPT_SESSION -> onKeptSession();
+            case NEW_CONNECTION -> walk();
+            case NEW_SESSION -> renewSession();
+        };
         schedule.record(start, result);
         return result;
     }
@@ -110,6 +117,25 @@ public final class StageWalker implements AutoCloseable {
             if (failure.failure().reason() == Reason.QUERY_FAILED && !query.sessionHealthy()) {
                 return walk();
             }
+            return timer.failed(failure.failure());
+        } catch (RuntimeException unexpected) {
+            return unexpected(timer, unexpected);
+        }
+    }
+
+    /**
+     * The socket, then a new session in place of one older than its maximum age: the login is this
+     * walk's new connection (it proves the path the handshake would, and the credentials), so the
+     * credential-free handshake is left out. A failure is followed at once by a full walk.
+     */
+    private ProbeResult renewSession() {
+        StageTimer timer = new StageTimer(target.name(), settings.slowThreshold(), clock, nanoTime);
+        try {
+            timer.begin(Stage.SOCKET);
+            socket.run(target.endpoint(), settings.timeout());
+            timer.begin(Stage.QUERY);
+            return judge(timer, query.run(settings.timeout()), "query succeeded on a renewed session");
+        } catch (StageFailure failure) {
             return timer.failed(failure.failure());
         } catch (RuntimeException unexpected) {
             return unexpected(timer, unexpected);

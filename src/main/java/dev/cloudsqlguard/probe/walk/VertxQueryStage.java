@@ -86,7 +86,12 @@ public final class VertxQueryStage implements QueryStage {
 
     @Override
     public boolean sessionHealthy() {
-        return connection != null && !broken && nanoTime.getAsLong() - openedAt <= maxAge.toNanos();
+        return connection != null && !broken;
+    }
+
+    @Override
+    public boolean sessionDue() {
+        return connection != null && nanoTime.getAsLong() - openedAt > maxAge.toNanos();
     }
 
     @Override
@@ -102,7 +107,7 @@ public final class VertxQueryStage implements QueryStage {
     @Override
     public ServerReading run(Duration timeout) throws StageFailure {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        boolean reused = sessionHealthy();
+        boolean reused = sessionHealthy() && !sessionDue();
         if (!reused) {
             dropConnection();
             connection = open(deadline, timeout);

@@ -67,11 +67,16 @@ class KeptSessionTest {
     }
 
     private static StageWalker walker(PgFixture db, Role role, Optional<Duration> maxLag, Duration newConnectionInterval) {
+        return walker(db, role, maxLag, newConnectionInterval, Duration.ofMinutes(10));
+    }
+
+    private static StageWalker walker(PgFixture db, Role role, Optional<Duration> maxLag, Duration newConnectionInterval,
+            Duration sessionMaxAge) {
         TargetSettings target = new TargetSettings("t", new Endpoint.UnixSocket(db.socketFile(), PgFixture.PORT),
                 primary.database(), Optional.of(primary.user()), Optional.of(PasswordSource.literal(primary.password())),
                 role, true, TlsSettings.NONE, maxLag);
         ProbeSettings settings = new ProbeSettings(Duration.ofMillis(500), TIMEOUT, TIMEOUT, newConnectionInterval,
-                Duration.ofMillis(100), Duration.ofSeconds(2), "SELECT 1", Duration.ofMinutes(10), 10f);
+                Duration.ofMillis(100), Duration.ofSeconds(2), "SELECT 1", sessionMaxAge, 10f);
         return new StageWalker(target, settings, VertxQueryStage.of(target, settings, () -> vertx, System::nanoTime),
                 Clock.systemUTC(), System::nanoTime);
     }
@@ -108,6 +113,24 @@ class KeptSessionTest {
             assertThat(ok(p.probe()).walkedNewConnection()).as("once the interval has passed").isTrue();
             assertThat(ok(p.probe()).walkedNewConnection()).isFalse();
             assertThat(primary.connectionsReceived() - connections).as("the walk's one connection").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSessionPastItsMaximumAgeIsRenewedAtTheNextWalkAndItsLoginIsThatWalksOneConnection()
+            throws InterruptedException {
+        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofMillis(300), Duration.ofSeconds(1))) {
+            ok(p.probe());
+            Thread.sleep(1100);
+            long connections = primary.connectionsReceived();
+            long logins = primary.loginsOf(primary.user());
+            ProbeResult renewal = ok(p.probe());
+            assertThat(renewal.latencies()).as("the socket, then the new session").containsOnlyKeys(Stage.SOCKET, Stage.QUERY);
+            assertThat(renewal.walkedNewConnection()).isTrue();
+            assertThat(primary.loginsOf(primary.user()) - logins).as("logins").isEqualTo(1);
+            assertThat(primary.connectionsReceived() - connections).as("the login's connection, no handshake besides")
+                    .isEqualTo(1);
+            assertThat(ok(p.probe()).walkedNewConnection()).as("the renewal was the walk").isFalse();
         }
     }
 
