@@ -66,6 +66,7 @@ public final class StatusDocument {
         t.reading().ifPresentOrElse(r -> server(n, r, t.headroomLow()), () -> {
             n.putNull("connections");
             n.putNull("in_recovery");
+            n.putNull("server_version");
             n.putNull("replication_lag_seconds");
         });
         t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
@@ -103,6 +104,7 @@ public final class StatusDocument {
         c.put("headroom_low", headroomLow);
         c.put("at", reading.at().toString());
         n.put("in_recovery", r.inRecovery());
+        n.put("server_version", r.serverVersion());
         r.replicationLag().ifPresentOrElse(lag -> n.put("replication_lag_seconds", millis(lag) / 1000.0),
                 () -> n.putNull("replication_lag_seconds"));
     }

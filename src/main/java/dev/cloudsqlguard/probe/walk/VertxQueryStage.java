@@ -211,11 +211,11 @@ public final class VertxQueryStage implements QueryStage {
                 result = result.next(); // the probe query's own results come first: the reading is the last
             }
             Row row = result.iterator().hasNext() ? result.iterator().next() : null;
-            if (row == null || row.size() < 5) {
+            if (row == null || row.size() < 6) {
                 throw new StageFailure(Reason.QUERY_FAILED, "the server reading came back empty");
             }
             return ReadingStatement.parse(row.getInteger(0), row.getInteger(1), row.getBoolean(2), row.getBoolean(3),
-                    row.getDouble(4));
+                    row.getDouble(4), row.getString(5));
         } catch (TimeoutException e) {
             broken = true; // a statement may still be running on it: start afresh next time
             throw new StageFailure(Reason.QUERY_TIMEOUT, "the probe query took longer than " + timeout.toMillis() + " ms");
