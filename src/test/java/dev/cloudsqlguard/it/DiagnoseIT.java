@@ -68,7 +68,7 @@ class DiagnoseIT {
                 .containsPattern("socket +[0-9.]+ +[0-9.]+ +[0-9.]+")
                 .containsPattern("handshake +[0-9.]+")
                 .contains("authentication: the server asks for SCRAM-SHA-256")
-                .containsPattern("server: PostgreSQL [0-9]+\\.[0-9]+, not in recovery \\(a primary\\)")
+                .containsPattern("server: PostgreSQL [0-9]+\\.[0-9]+.*, not in recovery \\(a primary\\)")
                 .containsPattern("connections: [0-9]+ of " + PgFixture.MAX_CONNECTIONS + " usable in use")
                 .contains("verdict: healthy: the database answered 3 of 3 probes")
                 .contains("exit 0");
