@@ -1,5 +1,13 @@
 package dev.cloudsqlguard.state;
 
+import static dev.cloudsqlguard.config.Catalogue.PROBE_QUERY;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_DATABASE;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_HOST;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_SOCKET_DIR;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_SSL_MODE;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_SSL_ROOT_CERT;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_USER;
+
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
@@ -37,10 +45,10 @@ public final class Verdicts {
                             + "with a shared emptyDir at /cloudsql; check the instance connection name, then ls -la "
                             + parent(where));
             case NOT_A_SOCKET -> new Verdict(Layer.MOUNT, detail,
-                    "the path must be the socket the Cloud SQL proxy creates: check guard.target.socket-dir / instance and "
+                    "the path must be the socket the Cloud SQL proxy creates: check " + TARGET_SOCKET_DIR.key() + " / instance and "
                             + "the volume mounted at " + parent(where));
             case DNS_FAILED -> new Verdict(Layer.NETWORK, "the host does not resolve: " + detail,
-                    "check guard.target.host and the private DNS zone from this container (getent hosts " + host(where) + ")");
+                    "check " + TARGET_HOST.key() + " and the private DNS zone from this container (getent hosts " + host(where) + ")");
             case CONNECT_REFUSED -> socket
                     ? new Verdict(Layer.PROXY, "the socket " + where + " exists but nothing accepts connections on it",
                             "a stale socket of a proxy or server that stopped: check the cloud-sql-proxy container (its "
@@ -56,13 +64,13 @@ public final class Verdicts {
                     : new Verdict(Layer.NETWORK, "the connection to " + where + " broke before the server answered: " + detail,
                             "check the network path to the instance (a middlebox or firewall resetting connections)");
             case TLS_UNAVAILABLE -> new Verdict(Layer.DATABASE, "the server at " + where + " declined TLS: " + detail,
-                    "enable TLS on the server (or the pooler in front of it), or lower guard.target.ssl-mode if encryption "
+                    "enable TLS on the server (or the pooler in front of it), or lower " + TARGET_SSL_MODE.key() + " if encryption "
                             + "is not required");
             case TLS_FAILED -> new Verdict(Layer.CREDENTIALS, "the TLS handshake failed: " + detail,
-                    "check guard.target.ssl-root-cert (the instance's server CA), the host name the certificate names, "
+                    "check " + TARGET_SSL_ROOT_CERT.key() + " (the instance's server CA), the host name the certificate names, "
                             + "and ssl-cert / ssl-key when the instance requires client certificates");
             case TLS_REQUIRED -> new Verdict(Layer.CREDENTIALS, "the server refuses unencrypted connections" + sql,
-                    "set guard.target.ssl-mode to require, verify-ca or verify-full (the app needs the same)");
+                    "set " + TARGET_SSL_MODE.key() + " to require, verify-ca or verify-full (the app needs the same)");
             case HANDSHAKE_TIMEOUT -> new Verdict(Layer.NETWORK, (socket ? "the proxy accepted the connection, but the "
                     + "database did not answer through it" : "connected to " + where + ", but the server did not answer")
                     + " within " + stageMillis(r, Stage.HANDSHAKE) + " ms",
@@ -76,10 +84,10 @@ public final class Verdicts {
             case PROTOCOL_ERROR -> new Verdict(Layer.PROXY, "something that is not PostgreSQL answers at " + where + ": "
                     + detail, "check that the target is the database's socket or port, not another service");
             case AUTH_FAILED -> new Verdict(Layer.CREDENTIALS, "the database refuses the login" + sql + ": " + detail,
-                    "check guard.target.user and its password (file, rotation), or for an IAM database user the proxy's "
+                    "check " + TARGET_USER.key() + " and its password (file, rotation), or for an IAM database user the proxy's "
                             + "--auto-iam-authn and the user's grants; waiting will not fix this");
             case DATABASE_MISSING -> new Verdict(Layer.CREDENTIALS, "the database does not exist" + sql + ": " + detail,
-                    "check guard.target.database (and the app's database name); waiting will not fix this");
+                    "check " + TARGET_DATABASE.key() + " (and the app's database name); waiting will not fix this");
             case READ_ONLY -> new Verdict(Layer.DATABASE, "the server is read-only where a primary is required: " + detail,
                     "a failover in progress, or the target points at a replica: check the instance's role");
             case NOT_A_REPLICA -> new Verdict(Layer.DATABASE, "the server is not a replica: " + detail,
@@ -90,7 +98,7 @@ public final class Verdicts {
                     + "not complete within " + stageMillis(r, Stage.QUERY) + " ms",
                     "the instance is overloaded or the session is blocked: check its CPU, I/O, locks and long queries");
             case QUERY_FAILED -> new Verdict(Layer.DATABASE, "the probe query failed" + sql + ": " + detail,
-                    "read the SQLSTATE and message; check guard.probe.query and the user's privileges");
+                    "read the SQLSTATE and message; check " + PROBE_QUERY.key() + " and the user's privileges");
         };
     }
 
