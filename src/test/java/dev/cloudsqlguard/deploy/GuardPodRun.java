@@ -30,15 +30,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * restarted; each fault must be reported with its reason and recovered from; a scrape load runs; the pod gets
  * SIGTERM. The guard must never be OOM-killed, never fail its liveness probe long enough to be restarted, and exit 0.
  *
- * <p>Not part of "mvn test" (it needs root, podman and the images): .ci/pod-test builds the images and runs it,
- * {@code mvn surefire:test -Dtest=GuardPodRun -Dpod.platform=kubernetes|cloud-run -Dpod.guard-image=TAG}.
- * Figures (startup time, memory, latencies) are printed as "[measure]" lines and written to target/pod/.
+ * <p>One subclass per manifest: {@link KubernetesPodRun}, {@link CloudRunPodRun}. Not part of "mvn test" (they need
+ * root, podman and the images): .ci/pod-test builds the images and runs them,
+ * {@code mvn surefire:test -Dtest='*PodRun' -Dpod.guard-image=TAG}. Figures (startup time, memory, latencies)
+ * are printed as "[measure]" lines and written to target/pod/figures-PLATFORM.txt.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GuardPodRun {
+abstract class GuardPodRun {
 
-    static final String PLATFORM = System.getProperty("pod.platform", "kubernetes");
     static final String PG_IMAGE = System.getProperty("pod.postgres-image", "localhost/cloudsql-guard-postgres:15");
     static final String APP_IMAGE = System.getProperty("pod.app-image", "localhost/cloudsql-guard-os:bookworm-apt");
     static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -46,6 +46,8 @@ class GuardPodRun {
     static final int LOAD_PER_SECOND = Integer.getInteger("pod.load-rate", 200);
     static final Duration LOAD_DURATION = Duration.ofSeconds(Integer.getInteger("pod.load-seconds", 30));
 
+    private final String platform;
+    private final GuardPodSpec manifest;
     private final List<String> figures = new ArrayList<>();
     private String image;
     private GuardPodSpec spec;
@@ -55,19 +57,21 @@ class GuardPodRun {
     private String app;
     private String stateFile;
 
+    /** {@code manifest}: the guard's container as the platform's manifest describes it. */
+    GuardPodRun(String platform, GuardPodSpec manifest) {
+        this.platform = platform;
+        this.manifest = manifest;
+    }
+
     @BeforeAll
     void createThePod() throws IOException {
         image = System.getProperty("pod.guard-image");
         assertThat(image).as("-Dpod.guard-image (built by .ci/guard-image)").isNotBlank();
-        spec = switch (PLATFORM) {
-            case "kubernetes" -> GuardPodSpec.kubernetes();
-            case "cloud-run" -> GuardPodSpec.cloudRun();
-            default -> throw new IllegalArgumentException("pod.platform: kubernetes or cloud-run, not " + PLATFORM);
-        };
+        spec = manifest;
         // The one edit the manifests ask of every user ("# CHANGE:"): a real instance connection name.
         assertThat(spec.require("GUARD_TARGET_INSTANCE")).isEqualTo("PROJECT:REGION:INSTANCE");
         spec = spec.withEnv("GUARD_TARGET_INSTANCE", INSTANCE);
-        String name = "cg-" + PLATFORM + "-" + ProcessHandle.current().pid();
+        String name = "cg-" + platform + "-" + ProcessHandle.current().pid();
         guard = name + "-guard";
         app = name + "-app";
         stateFile = spec.require("GUARD_SIGNAL_STATE_FILE");
@@ -75,7 +79,7 @@ class GuardPodRun {
         assertThat(spec.mountHolding(spec.require("GUARD_TARGET_PASSWORD_FILE")).kind()).isEqualTo(GuardPodSpec.Kind.SECRET);
         assertThat(spec.mountHolding(stateFile).kind()).isEqualTo(GuardPodSpec.Kind.MEMORY);
         pod = new GuardPod(spec, name, Path.of("target/pod", name).toAbsolutePath());
-        figure("platform %s: %s", PLATFORM, String.join(" ", spec.podmanRunFlags(pod::source)).replace(pod.password, "***"));
+        figure("platform %s: %s", platform, String.join(" ", spec.podmanRunFlags(pod::source)).replace(pod.password, "***"));
         pod.startDatabase(PG_IMAGE);
         kubelet = new Kubelet(pod.ip());
     }
@@ -95,7 +99,7 @@ class GuardPodRun {
             }
             pod.close();
         }
-        Path out = Path.of("target/pod/figures-" + PLATFORM + ".txt");
+        Path out = Path.of("target/pod/figures-" + platform + ".txt");
         Files.createDirectories(out.getParent());
         Files.write(out, figures);
     }
@@ -103,7 +107,7 @@ class GuardPodRun {
     void figure(String format, Object... args) {
         String line = String.format(Locale.ROOT, format, args);
         figures.add(line);
-        System.out.println("[measure] " + line);
+        System.out.println("[measure] " + platform + ": " + line);
     }
 
     JsonNode target() {
@@ -159,7 +163,7 @@ class GuardPodRun {
                 "--entrypoint=/lib64/ld-linux-x86-64.so.2", image, "--list", entrypoint);
         assertThat(ldd.exitCode()).as("ld.so --list %s: %s", entrypoint, ldd.stderr()).isZero();
         assertThat(ldd.stdout()).doesNotContain("not found").contains("libc.so.6");
-        figure("ldd %s inside the image, as %s:%n%s", entrypoint, user, ldd.stdout().stripTrailing());
+        figure("ldd %s inside the image, as %s:%n%s", entrypoint, user, ldd.stdout().stripTrailing().replaceAll(" \\(0x\\p{XDigit}+\\)", ""));
         long size = Podman.inspect("--type", "image", image).get("Size").asLong();
         figure("image %s: %.1f MB", image, size / 1e6);
     }
@@ -190,8 +194,7 @@ class GuardPodRun {
         long quota = Long.parseLong(GuardPod.cgroup(guard, "cpu", "cpu.cfs_quota_us"));
         long period = Long.parseLong(GuardPod.cgroup(guard, "cpu", "cpu.cfs_period_us"));
         assertThat(quota / (double) period).isEqualTo(spec.cpuLimit().doubleValue());
-        figure("RSS after startup: %.1f MiB (limit %d MiB)", GuardPod.procStatus(guard, "VmRSS") / 1048576.0,
-                spec.memoryLimitBytes() / 1048576);
+        figure("after startup: %s (limit %d MiB)", memory(), spec.memoryLimitBytes() / 1048576);
     }
 
     /** A fault: reported with {@code reason}, ready DOWN (started and live stay UP), the app told; then recovered. */
@@ -246,18 +249,30 @@ class GuardPodRun {
         pod.awaitDatabase();
     }
 
+    /** The guard's resident memory as the host sees it: RSS (anonymous + file-backed) and its memory cgroup. */
+    String memory() {
+        return String.format(Locale.ROOT, "RSS %.1f MiB (anonymous %.1f, file %.1f), peak RSS %.1f MiB; cgroup usage %.1f MiB,"
+                + " peak %.1f MiB", mib(GuardPod.procStatus(guard, "VmRSS")), mib(GuardPod.procStatus(guard, "RssAnon")),
+                mib(GuardPod.procStatus(guard, "RssFile")), mib(GuardPod.procStatus(guard, "VmHWM")),
+                mib(Long.parseLong(GuardPod.cgroup(guard, "memory", "memory.usage_in_bytes"))),
+                mib(Long.parseLong(GuardPod.cgroup(guard, "memory", "memory.max_usage_in_bytes"))));
+    }
+
+    static double mib(long bytes) {
+        return bytes / 1048576.0;
+    }
+
     @Test
     @Order(6)
     void aScrapeLoadStaysInsideTheMemoryLimit() {
-        long before = GuardPod.procStatus(guard, "VmRSS");
+        String throttledBefore = GuardPod.cgroup(guard, "cpu", "cpu.stat");
         ScrapeLoad.Result load = ScrapeLoad.run(kubelet.uri(readiness(), spec.startup().port()), LOAD_PER_SECOND,
                 LOAD_DURATION, Duration.ofSeconds(5));
-        long after = GuardPod.procStatus(guard, "VmRSS");
         long peak = GuardPod.procStatus(guard, "VmHWM");
-        long cgroupPeak = Long.parseLong(GuardPod.cgroup(guard, "memory", "memory.max_usage_in_bytes"));
         figure("scrape load on %s: %s", readiness(), load);
-        figure("RSS before %.1f MiB, after %.1f MiB, peak (VmHWM) %.1f MiB; cgroup peak %.1f MiB; limit %d MiB",
-                before / 1048576.0, after / 1048576.0, peak / 1048576.0, cgroupPeak / 1048576.0, spec.memoryLimitBytes() / 1048576);
+        figure("after the load: %s (limit %d MiB)", memory(), spec.memoryLimitBytes() / 1048576);
+        figure("CFS throttling (cpu.stat) before: %s; after: %s", throttledBefore.replace('\n', ' '),
+                GuardPod.cgroup(guard, "cpu", "cpu.stat").replace('\n', ' '));
         assertThat(load.codes()).as("every scrape answered 200 while the database is up").containsOnlyKeys(200);
         assertThat(peak).isLessThan(spec.memoryLimitBytes());
         assertTheGuardRunsOn(guardPid);
