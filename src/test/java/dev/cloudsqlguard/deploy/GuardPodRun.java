@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The guard's image, run for real: a container in a pod with the settings of a manifest (user, read-only root,
@@ -49,6 +52,14 @@ abstract class GuardPodRun {
     private final String platform;
     private final GuardPodSpec manifest;
     private final List<String> figures = new ArrayList<>();
+    private boolean failed;
+    @RegisterExtension
+    final TestWatcher watcher = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+        }
+    };
     private String image;
     private GuardPodSpec spec;
     private GuardPod pod;
@@ -95,6 +106,12 @@ abstract class GuardPodRun {
                 Podman.Result r = Podman.exec("logs", c);
                 if (r.exitCode() == 0) {
                     Files.writeString(logs.resolve(c + ".log"), r.stdout() + r.stderr());
+                    if (failed) {
+                        // CI keeps only its console: the end of each container's log goes there
+                        List<String> lines = (r.stdout() + r.stderr()).lines().toList();
+                        System.out.println("---- " + c + " (last lines of " + lines.size() + ")");
+                        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(System.out::println);
+                    }
                 }
             }
             pod.close();
@@ -184,7 +201,7 @@ abstract class GuardPodRun {
                 spec.startup().periodSeconds(), passed.attempts(), Duration.between(run, passed.at()).toMillis());
         assertThat(Podman.exec("container", "exists", app).exitCode()).as("no app before the startup probe passed").isEqualTo(1);
         pod.startApp(app, APP_IMAGE, stateFile);
-        await().atMost(PATIENCE).until(() -> Podman.exec("logs", app).stdout().contains("app: state"));
+        await("the app's first line").atMost(PATIENCE).until(() -> Podman.exec("logs", app).stdout().contains("app: state"));
         String line = Podman.run("logs", app).lines().filter(l -> l.startsWith("app: state")).findFirst().orElseThrow();
         JsonNode seen = new ObjectMapper().readTree(line.substring("app: state".length()));
         assertThat(seen.get("started").asBoolean()).as("the app's first read of %s", stateFile).isTrue();
@@ -202,21 +219,26 @@ abstract class GuardPodRun {
         Instant at = Instant.now();
         inject.run();
         try {
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> reason.equals(reason()));
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> code(readiness()) == 503);
+            await(fault + " reported as " + reason).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> reason.equals(reason()));
+            await(fault + ": readiness 503").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> code(readiness()) == 503);
             figure("%s: reason %s, %s 503 after %d ms", fault, reason, readiness(), Duration.between(at, Instant.now()).toMillis());
             assertThat(code(spec.startup().path())).as("started is latched").isEqualTo(200);
             assertThat(code(spec.liveness().path())).as("an outage never fails liveness").isEqualTo(200);
-            await().atMost(PATIENCE).until(() -> !stateSeenByTheApp().get("ready").asBoolean());
+            await(fault + ": the app's state file says not ready").atMost(PATIENCE)
+                    .until(() -> !stateSeenByTheApp().get("ready").asBoolean());
         } finally {
             repair.run();
         }
         Instant repaired = Instant.now();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> code(readiness()) == 200);
+        await(fault + " repaired: readiness 200").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> code(readiness()) == 200);
         figure("%s repaired: %s 200 after %d ms", fault, readiness(), Duration.between(repaired, Instant.now()).toMillis());
         assertThat(reason()).isNull();
         assertThat(target().get("circuit").get("state").asText()).isEqualTo("closed");
-        await().atMost(PATIENCE).until(() -> stateSeenByTheApp().get("ready").asBoolean());
+        await(fault + " repaired: the app's state file says ready").atMost(PATIENCE)
+                .until(() -> stateSeenByTheApp().get("ready").asBoolean());
         assertTheGuardRunsOn(guardPid);
     }
 
@@ -307,7 +329,7 @@ abstract class GuardPodRun {
         pod.startGuard(second, image);
         Kubelet k = new Kubelet(pod.ip());
         try {
-            await().atMost(PATIENCE).until(() -> "socket_missing".equals(reason()));
+            await("the second guard reports socket_missing").atMost(PATIENCE).until(() -> "socket_missing".equals(reason()));
             for (int i = 0; i < 3; i++) {
                 assertThat(k.probe(spec.startup())).as("startup probe %d with the database down", i).isFalse();
                 GuardPod.sleep(Duration.ofSeconds(spec.startup().periodSeconds()));
