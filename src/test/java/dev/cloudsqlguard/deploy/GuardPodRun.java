@@ -305,6 +305,7 @@ abstract class GuardPodRun {
     void sigtermToThePodStopsTheGuardWithExitCodeZero() {
         assertThat(kubelet.livenessProbes()).as("liveness probes ran").isPositive();
         assertTheGuardRunsOn(guardPid);
+        kubelet.close(); // the kubelet stops probing a terminating container
         Instant sigterm = Instant.now();
         // every container gets its stop signal (SIGTERM for the guard); SIGKILL after the grace period
         Podman.run("pod", "stop", "-t", String.valueOf(spec.terminationGraceSeconds()), pod.name);
