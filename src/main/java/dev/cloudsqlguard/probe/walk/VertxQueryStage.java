@@ -161,8 +161,12 @@ public final class VertxQueryStage implements QueryStage {
                 .setReconnectAttempts(0)
                 .setCachePreparedStatements(false)
                 // only what a default PgBouncer accepts: the client's own defaults add extra_float_digits
-                // and others, which a pooler refuses (08P01 unsupported startup parameter)
-                .setProperties(new HashMap<>(Map.of("application_name", HandshakeStage.APPLICATION_NAME)));
+                // and others, which a pooler refuses (08P01 unsupported startup parameter). client_encoding
+                // is one it tracks, and the client needs it: without it a SQL_ASCII database answers in its
+                // own encoding, the client refuses the session after the login, and (Vert.x) leaves the
+                // server's backend connected: one leaked connection per probe
+                .setProperties(new HashMap<>(Map.of("application_name", HandshakeStage.APPLICATION_NAME,
+                        "client_encoding", "UTF8")));
         if (endpoint instanceof Endpoint.UnixSocket unix) {
             // The client takes the socket directory as host and builds <dir>/.s.PGSQL.<port>.
             options.setHost(unix.directory().toString()).setPort(unix.port());

@@ -129,6 +129,20 @@ class StageWalkerTest {
     }
 
     @Test
+    void aSqlAsciiDatabaseIsProbedOnOneSessionWithoutLeakingAny() {
+        db.psql("CREATE DATABASE ascii_db ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER "
+                + db.user());
+        long before = db.loginsOf(db.user());
+        try (StageWalker p = prober(target(fixtureSocket(), db.user(), db.password(), "ascii_db", false), "SELECT 1")) {
+            for (int i = 0; i < 5; i++) {
+                ProbeResult r = p.probe();
+                assertThat(r.succeeded()).as("the client asks for UTF8: %s", r).isTrue();
+            }
+            assertThat(db.loginsOf(db.user()) - before).as("sessions opened").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aMissingSocketIsSocketMissing() {
         ProbeResult r = once(prober(target(new Endpoint.UnixSocket(tmp.resolve("p:r:x/.s.PGSQL.5432"), 5432), null,
                 null, "postgres", false), "SELECT 1"));
