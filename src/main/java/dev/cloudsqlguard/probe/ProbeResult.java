@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param tls       the TLS session the probe negotiated, if it did
  * @param reading   what the kept session read about the server (connections, recovery, lag), when the
  *                  probe got that far
+ * @param authentication the authentication the server asked for at the handshake ({@code SCRAM-SHA-256},
+ *                  {@code md5}, {@code trust}...), when the probe walked that far
  */
 public record ProbeResult(
         String target,
@@ -35,12 +37,14 @@ public record ProbeResult(
         Duration total,
         Instant at,
         Optional<TlsSession> tls,
-        Optional<ServerReading> reading) {
+        Optional<ServerReading> reading,
+        Optional<String> authentication) {
 
     /** A result of a probe that negotiated no TLS and read nothing about the server. */
     public ProbeResult(String target, Outcome outcome, Stage stage, Optional<Reason> reason, Optional<String> sqlState,
             String detail, Map<Stage, Duration> latencies, Duration total, Instant at) {
-        this(target, outcome, stage, reason, sqlState, detail, latencies, total, at, Optional.empty(), Optional.empty());
+        this(target, outcome, stage, reason, sqlState, detail, latencies, total, at, Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public ProbeResult {
@@ -53,6 +57,7 @@ public record ProbeResult(
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(reading, "reading");
+        Objects.requireNonNull(authentication, "authentication");
         if (outcome == Outcome.FAILED && reason.isEmpty()) {
             throw new IllegalArgumentException("a failed probe needs a reason");
         }

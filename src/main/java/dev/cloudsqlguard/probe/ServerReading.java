@@ -19,13 +19,15 @@ import java.util.Optional;
  * @param replicationLag   on a server in recovery: how far replay is behind (zero when it has replayed
  *                         everything it received, so an idle primary never looks like lag); empty on a
  *                         primary, or when the replica has replayed nothing yet
+ * @param serverVersion    {@code server_version} (e.g. {@code 15.20}, or with a vendor suffix)
  */
 public record ServerReading(
         int connectionsUsed,
         int connectionsLimit,
         boolean inRecovery,
         boolean readOnly,
-        Optional<Duration> replicationLag) {
+        Optional<Duration> replicationLag,
+        String serverVersion) {
 
     public ServerReading {
         if (connectionsUsed < 0 || connectionsLimit < 0) {
@@ -34,6 +36,7 @@ public record ServerReading(
         if (replicationLag.isPresent() && (!inRecovery || replicationLag.get().isNegative())) {
             throw new IllegalArgumentException("a replication lag is a non-negative figure of a server in recovery");
         }
+        serverVersion = serverVersion == null ? "" : serverVersion;
     }
 
     /** Connection slots the app could still open (a superuser may exceed the limit: never below zero). */

@@ -12,8 +12,11 @@ import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
+import dev.cloudsqlguard.state.Verdict;
+import dev.cloudsqlguard.state.Verdicts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -53,14 +56,14 @@ public class LogSignal implements Signal {
         for (TargetEvent event : update.events()) {
             try {
                 MDC.put("target", event.target());
-                log(event);
+                log(event, Optional.ofNullable(update.state().targets().get(event.target())).flatMap(Verdicts::of));
             } finally {
                 MDC.clear();
             }
         }
     }
 
-    private static void log(TargetEvent event) {
+    private static void log(TargetEvent event, Optional<Verdict> verdict) {
         if (event instanceof TargetEvent.Started s) {
             tag(s.result());
             LOG.infof("target %s is reachable: first successful probe in %d ms; startup gate open",
@@ -70,8 +73,10 @@ public class LogSignal implements Signal {
             tag(r);
             String sql = r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("");
             String hint = c.to().action().map(action -> " (" + action + ")").orElse("");
-            LOG.warnf("target %s unreachable at stage %s: %s%s: %s%s", c.target(), r.stage().code(), c.to().code(), sql,
-                    r.detail(), hint);
+            String layer = verdict.map(v -> " [layer " + v.layer().code() + "] check: " + v.hint()).orElse("");
+            verdict.ifPresent(v -> MDC.put("layer", v.layer().code()));
+            LOG.warnf("target %s unreachable at stage %s: %s%s: %s%s%s", c.target(), r.stage().code(), c.to().code(), sql,
+                    r.detail(), hint, layer);
         } else if (event instanceof TargetEvent.Recovered r) {
             tag(r.result());
             LOG.infof("target %s is reachable again after %d failed probes (last reason: %s)", r.target(),

@@ -61,10 +61,12 @@ public final class StatusDocument {
             n.putNull("reason");
             n.put("misconfigured", false);
         }
+        Verdicts.of(t).ifPresentOrElse(v -> n.set("verdict", verdict(v)), () -> n.putNull("verdict"));
         t.tls().ifPresentOrElse(s -> n.set("tls", tls(s)), () -> n.putNull("tls"));
         t.reading().ifPresentOrElse(r -> server(n, r, t.headroomLow()), () -> {
             n.putNull("connections");
             n.putNull("in_recovery");
+            n.putNull("server_version");
             n.putNull("replication_lag_seconds");
         });
         t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
@@ -102,8 +104,17 @@ public final class StatusDocument {
         c.put("headroom_low", headroomLow);
         c.put("at", reading.at().toString());
         n.put("in_recovery", r.inRecovery());
+        n.put("server_version", r.serverVersion());
         r.replicationLag().ifPresentOrElse(lag -> n.put("replication_lag_seconds", millis(lag) / 1000.0),
                 () -> n.putNull("replication_lag_seconds"));
+    }
+
+    public static ObjectNode verdict(Verdict v) {
+        ObjectNode n = JSON.objectNode();
+        n.put("layer", v.layer().code());
+        n.put("summary", v.summary());
+        n.put("hint", v.hint());
+        return n;
     }
 
     public static ObjectNode tls(TlsSession s) {

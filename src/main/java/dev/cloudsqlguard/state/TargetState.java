@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param tls                 the TLS session of the latest probe that got as far as the handshake, if it negotiated one
  * @param reading             the latest server reading (connections, recovery, lag) and when it was taken
  * @param headroomLow         whether the free connection slots are under {@code guard.probe.headroom-warning}
+ * @param recent              counts and median latency of the last probes (what a healthy verdict quotes)
  */
 public record TargetState(
         String name,
@@ -47,7 +48,8 @@ public record TargetState(
         CircuitView circuit,
         Optional<TlsSession> tls,
         Optional<Reading> reading,
-        boolean headroomLow) {
+        boolean headroomLow,
+        RecentProbes.Summary recent) {
 
     /** A server reading and the time of the probe that took it (it may be older than the latest probe). */
     public record Reading(ServerReading figures, Instant at) {

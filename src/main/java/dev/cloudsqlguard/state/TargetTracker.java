@@ -41,6 +41,7 @@ public final class TargetTracker {
     private TlsSession tls;
     private TargetState.Reading reading;
     private final HeadroomWatch headroom;
+    private final RecentProbes recent = new RecentProbes();
     private Instant lastSuccess;
     private int consecutiveFailures;
     private Reason reason;
@@ -81,6 +82,7 @@ public final class TargetTracker {
     public List<TargetEvent> record(ProbeResult result) {
         List<TargetEvent> events = new ArrayList<>();
         probes++;
+        recent.add(result);
         lastResult = result;
         if (result.walkedNewConnection()) {
             lastWalk = result;
@@ -149,7 +151,7 @@ public final class TargetTracker {
                 Optional.ofNullable(lastWalk),
                 Optional.ofNullable(lastSuccess), consecutiveFailures, Optional.ofNullable(reason),
                 Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view(), Optional.ofNullable(tls),
-                Optional.ofNullable(reading), headroom.low());
+                Optional.ofNullable(reading), headroom.low(), recent.summary());
     }
 
     public String name() {

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = FixtureResource.class, restrictToAnnotatedClass = true,
         initArgs = {@ResourceArg(name = "start", value = "false"),
-                @ResourceArg(name = "guard.probe.session-max-age", value = "3s")})
+                // a changed password shows within session-max-age plus one new-connection interval
+                @ResourceArg(name = "guard.probe.session-max-age", value = "3s"),
+                @ResourceArg(name = "guard.probe.new-connection-interval", value = "2s")})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GateIT {
 

@@ -132,7 +132,7 @@ class SignalsIT {
     void oneRoundTripOverTheSessionTimeoutFailsOneProbeAndDoesNotOpenTheCircuit() {
         double timeoutsBefore = probes("failed", "query_timeout");
         int transitionsBefore = sse.named("transition").size();
-        FixtureResource.slowNextProbes(1, 0.7); // the kept session's next round trip takes 0.7 s, over 300 ms
+        FixtureResource.slowNextProbes(1, 1.5); // the kept session's next round trip takes 1.5 s, over its 1 s bound
         await().atMost(PATIENCE).until(() -> probes("failed", "query_timeout") >= timeoutsBefore + 1);
         long probesAfter = Guard.status().getLong("targets[0].counters.probes");
         await().atMost(PATIENCE).until(() -> Guard.status().getLong("targets[0].counters.probes") >= probesAfter + 5);

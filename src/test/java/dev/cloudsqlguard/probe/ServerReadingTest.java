@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class ServerReadingTest {
 
     static ServerReading primary(int used, int limit) {
-        return new ServerReading(used, limit, false, false, Optional.empty());
+        return new ServerReading(used, limit, false, false, Optional.empty(), "15.20");
     }
 
     static ServerReading replica(Duration lag) {
-        return new ServerReading(3, 97, true, true, Optional.ofNullable(lag));
+        return new ServerReading(3, 97, true, true, Optional.ofNullable(lag), "15.20");
     }
 
     @Test
@@ -40,7 +40,7 @@ class ServerReadingTest {
         Optional<Failure> f = replica(Duration.ZERO).refusal(Role.PRIMARY, Optional.empty());
         assertThat(f).map(Failure::reason).contains(Reason.READ_ONLY);
         assertThat(f.get().sqlState()).contains("25006");
-        assertThat(new ServerReading(1, 10, false, true, Optional.empty()).refusal(Role.PRIMARY, Optional.empty()))
+        assertThat(new ServerReading(1, 10, false, true, Optional.empty(), "15.20").refusal(Role.PRIMARY, Optional.empty()))
                 .as("default_transaction_read_only on a primary").map(Failure::reason).contains(Reason.READ_ONLY);
         assertThat(primary(1, 10).refusal(Role.PRIMARY, Optional.empty())).isEmpty();
     }
@@ -74,7 +74,7 @@ class ServerReadingTest {
     @Test
     void checksItsOwnRules() {
         assertThatThrownBy(() -> primary(-1, 10)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ServerReading(1, 10, false, false, Optional.of(Duration.ZERO)))
+        assertThatThrownBy(() -> new ServerReading(1, 10, false, false, Optional.of(Duration.ZERO), "15.20"))
                 .as("a primary has no lag").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> replica(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     }

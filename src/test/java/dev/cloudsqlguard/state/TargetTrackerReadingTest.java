@@ -117,11 +117,11 @@ class TargetTrackerReadingTest {
     @Test
     void aReadingThatFailsTheProbeIsStillKept() {
         record(Results.ok(3, clock.instant()));
-        ServerReading lagging = new ServerReading(2, 97, true, true, Optional.of(Duration.ofSeconds(40)));
+        ServerReading lagging = new ServerReading(2, 97, true, true, Optional.of(Duration.ofSeconds(40)), "15.20");
         ProbeResult failed = new ProbeResult(Results.TARGET, Outcome.FAILED, Stage.QUERY,
                 Optional.of(Reason.REPLICA_LAGGING), Optional.empty(), "40 s behind",
                 Map.of(Stage.QUERY, Duration.ofMillis(1)), Duration.ofMillis(1),
-                clock.instant(), Optional.empty(), Optional.of(lagging));
+                clock.instant(), Optional.empty(), Optional.of(lagging), Optional.empty());
         record(failed);
         assertThat(tracker.state().reading().map(TargetState.Reading::figures)).contains(lagging);
         assertThat(tracker.state().reason()).contains(Reason.REPLICA_LAGGING);

@@ -411,7 +411,8 @@ class TargetTrackerTest {
     static TargetState state(String name, boolean required, boolean started, CircuitState circuit) {
         return new TargetState(name, "tcp:h:5432", required, started ? Optional.of(FakeClock.START) : Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), 0, 0, 0,
-                new CircuitView(circuit, FakeClock.START, "", -1, -1, 0), Optional.empty(), Optional.empty(), false);
+                new CircuitView(circuit, FakeClock.START, "", -1, -1, 0), Optional.empty(), Optional.empty(), false,
+                RecentProbes.Summary.NONE);
     }
 
     @Test

@@ -53,12 +53,12 @@ public final class Results {
         latencies.put(Stage.QUERY, Duration.ofMillis(ms));
         Optional<Reason> reason = outcome == Outcome.FAILED ? Optional.of(Reason.QUERY_TIMEOUT) : Optional.empty();
         return new ProbeResult(TARGET, outcome, Stage.QUERY, reason, Optional.empty(), "on the kept session", latencies,
-                Duration.ofMillis(ms), at, Optional.empty(), Optional.ofNullable(reading));
+                Duration.ofMillis(ms), at, Optional.empty(), Optional.ofNullable(reading), Optional.empty());
     }
 
     /** A reading of a primary with {@code used} of {@code limit} connections. */
     public static ServerReading connections(int used, int limit) {
-        return new ServerReading(used, limit, false, false, Optional.empty());
+        return new ServerReading(used, limit, false, false, Optional.empty(), "15.20");
     }
 
     private static ProbeResult success(Outcome outcome, long ms, Instant at) {

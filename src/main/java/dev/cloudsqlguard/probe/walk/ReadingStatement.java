@@ -15,7 +15,10 @@ import java.util.Optional;
  */
 final class ReadingStatement {
 
-    /** Columns: connections_used int, connections_limit int, in_recovery bool, read_only bool, replication_lag_s float8. */
+    /**
+     * Columns: connections_used int, connections_limit int, in_recovery bool, read_only bool,
+     * replication_lag_s float8, server_version text.
+     */
     static final String SQL = "SELECT"
             + " (SELECT count(*) FROM pg_stat_activity WHERE datid IS NOT NULL"
             + " AND coalesce(backend_type, 'client backend') = 'client backend')::int,"
@@ -25,7 +28,8 @@ final class ReadingStatement {
             + " current_setting('transaction_read_only')::bool,"
             + " CASE WHEN NOT pg_is_in_recovery() THEN NULL"
             + " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-            + " ELSE greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())) END::float8";
+            + " ELSE greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())) END::float8,"
+            + " current_setting('server_version')";
 
     private ReadingStatement() {
     }
@@ -45,12 +49,13 @@ final class ReadingStatement {
      * @throws IllegalArgumentException when a column the server always fills is missing (not a PostgreSQL
      *                                  server, or a pooler answering for one)
      */
-    static ServerReading parse(Integer used, Integer limit, Boolean inRecovery, Boolean readOnly, Double lagSeconds) {
+    static ServerReading parse(Integer used, Integer limit, Boolean inRecovery, Boolean readOnly, Double lagSeconds,
+            String serverVersion) {
         if (used == null || limit == null || inRecovery == null || readOnly == null) {
             throw new IllegalArgumentException("the server reading came back incomplete");
         }
         Optional<Duration> lag = inRecovery && lagSeconds != null
                 ? Optional.of(Duration.ofNanos(Math.round(lagSeconds * 1e9))) : Optional.empty();
-        return new ServerReading(used, Math.max(0, limit), inRecovery, readOnly, lag);
+        return new ServerReading(used, Math.max(0, limit), inRecovery, readOnly, lag, serverVersion);
     }
 }

@@ -29,6 +29,7 @@ public final class StageTimer {
     private long stageStart;
     private TlsSession tls;
     private ServerReading reading;
+    private String authentication;
 
     public StageTimer(String target, Duration slowThreshold, Clock clock, LongSupplier nanoTime) {
         this.target = target;
@@ -63,6 +64,11 @@ public final class StageTimer {
         reading = serverReading;
     }
 
+    /** The authentication the server asked for at this probe's handshake. */
+    public void authentication(String method) {
+        authentication = method;
+    }
+
     /** The stage being timed, or the last one that ran. */
     public Stage stage() {
         return current;
@@ -74,7 +80,8 @@ public final class StageTimer {
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
         Outcome outcome = total.compareTo(slowThreshold) > 0 ? Outcome.SLOW : Outcome.OK;
         return new ProbeResult(target, outcome, last, Optional.empty(), Optional.empty(), detail,
-                latencies, total, clock.instant(), Optional.ofNullable(tls), Optional.ofNullable(reading));
+                latencies, total, clock.instant(), Optional.ofNullable(tls), Optional.ofNullable(reading),
+                Optional.ofNullable(authentication));
     }
 
     public ProbeResult failed(Failure failure) {
@@ -82,7 +89,8 @@ public final class StageTimer {
         endCurrent();
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
         return new ProbeResult(target, Outcome.FAILED, failing, Optional.of(failure.reason()), failure.sqlState(),
-                failure.detail(), latencies, total, clock.instant(), Optional.ofNullable(tls), Optional.ofNullable(reading));
+                failure.detail(), latencies, total, clock.instant(), Optional.ofNullable(tls), Optional.ofNullable(reading),
+                Optional.ofNullable(authentication));
     }
 
     private void endCurrent() {

@@ -91,8 +91,9 @@ public final class StageWalker implements AutoCloseable {
                 timer.begin(Stage.CONNECT);
                 answer = reach(address, timer, timeout, true);
             }
+            timer.authentication(answer);
             if (query == null) {
-                return timer.succeeded("server accepts connections (" + answer + ")");
+                return timer.succeeded("server accepts connections (it asked for " + answer + " authentication)");
             }
             timer.begin(Stage.QUERY);
             return judge(timer, query.run(timeout), "query succeeded");

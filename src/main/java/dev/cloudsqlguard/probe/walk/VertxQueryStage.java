@@ -24,9 +24,12 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,6 +57,8 @@ public final class VertxQueryStage implements QueryStage {
     private final TlsContext tls;
 
     private volatile PgConnection connection;
+    /** Closes under way of dropped sessions: {@link #close} waits for them. */
+    private final Set<Future<Void>> closing = ConcurrentHashMap.newKeySet();
     private volatile boolean broken;
     private long openedAt;
 
@@ -126,16 +131,22 @@ public final class VertxQueryStage implements QueryStage {
         }
     }
 
+    /**
+     * Closes the kept session and every dropped one whose close has not completed (one abandoned
+     * by a timeout on a hung server closes only when it answers or its socket goes), and waits
+     * (briefly) for them, so that the event loop is not shut down under their last notifications.
+     */
     @Override
     public void close() {
-        PgConnection old = connection;
-        connection = null;
-        if (old != null) {
-            // wait (briefly) for the close to finish, so that the event loop is not shut down under it
+        dropConnection();
+        long deadline = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(250);
+        for (Future<Void> closing : List.copyOf(closing)) {
             try {
-                old.close().toCompletionStage().toCompletableFuture().get(250, TimeUnit.MILLISECONDS);
+                closing.toCompletionStage().toCompletableFuture().get(Math.max(0, deadline - nanoTime.getAsLong()),
+                        TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             } catch (ExecutionException | TimeoutException e) {
                 // a session that cannot close cleanly is dropped with its event loop
             }
@@ -200,11 +211,11 @@ public final class VertxQueryStage implements QueryStage {
                 result = result.next(); // the probe query's own results come first: the reading is the last
             }
             Row row = result.iterator().hasNext() ? result.iterator().next() : null;
-            if (row == null || row.size() < 5) {
+            if (row == null || row.size() < 6) {
                 throw new StageFailure(Reason.QUERY_FAILED, "the server reading came back empty");
             }
             return ReadingStatement.parse(row.getInteger(0), row.getInteger(1), row.getBoolean(2), row.getBoolean(3),
-                    row.getDouble(4));
+                    row.getDouble(4), row.getString(5));
         } catch (TimeoutException e) {
             broken = true; // a statement may still be running on it: start afresh next time
             throw new StageFailure(Reason.QUERY_TIMEOUT, "the probe query took longer than " + timeout.toMillis() + " ms");
@@ -272,7 +283,9 @@ public final class VertxQueryStage implements QueryStage {
         PgConnection old = connection;
         connection = null;
         if (old != null) {
-            old.close();
+            Future<Void> closed = old.close();
+            closing.add(closed);
+            closed.onComplete(done -> closing.remove(closed));
         }
     }
 }

@@ -105,11 +105,11 @@ class KeptSessionTest {
 
     @Test
     void aNewConnectionIsWalkedEveryNewConnectionInterval() throws InterruptedException {
-        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofMillis(300))) {
+        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofSeconds(2))) {
             assertThat(ok(p.probe()).walkedNewConnection()).isTrue();
             assertThat(ok(p.probe()).walkedNewConnection()).as("within the interval").isFalse();
             long connections = primary.connectionsReceived();
-            Thread.sleep(400);
+            Thread.sleep(2100);
             assertThat(ok(p.probe()).walkedNewConnection()).as("once the interval has passed").isTrue();
             assertThat(ok(p.probe()).walkedNewConnection()).isFalse();
             assertThat(primary.connectionsReceived() - connections).as("the walk's one connection").isEqualTo(1);
@@ -119,9 +119,9 @@ class KeptSessionTest {
     @Test
     void aSessionPastItsMaximumAgeIsRenewedAtTheNextWalkAndItsLoginIsThatWalksOneConnection()
             throws InterruptedException {
-        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofMillis(300), Duration.ofSeconds(1))) {
+        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(1))) {
             ok(p.probe());
-            Thread.sleep(1100);
+            Thread.sleep(2100);
             long connections = primary.connectionsReceived();
             long logins = primary.loginsOf(primary.user());
             ProbeResult renewal = ok(p.probe());
@@ -136,14 +136,14 @@ class KeptSessionTest {
 
     @Test
     void aStoppedPostmasterIsSeenByTheNextWalkWhileTheKeptSessionStillAnswers() throws InterruptedException {
-        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofMillis(300))) {
+        try (StageWalker p = walker(primary, Role.ANY, Optional.empty(), Duration.ofSeconds(2))) {
             ok(p.probe());
             primary.pause(); // SIGSTOP of the postmaster only: its backends, the kept session's too, run on
             try {
                 ProbeResult onSession = p.probe();
                 assertThat(onSession.walkedNewConnection()).isFalse();
                 assertThat(onSession.outcome()).as("what a kept session cannot see: %s", onSession).isEqualTo(Outcome.OK);
-                Thread.sleep(400);
+                Thread.sleep(2100);
                 ProbeResult walk = p.probe();
                 assertThat(walk.reason()).as("%s", walk).contains(Reason.HANDSHAKE_TIMEOUT);
                 assertThat(walk.stage()).isEqualTo(Stage.HANDSHAKE);

@@ -19,24 +19,24 @@ class ReadingStatementTest {
 
     @Test
     void aReplicasLagIsKeptAndAPrimaryHasNone() {
-        ServerReading replica = ReadingStatement.parse(4, 97, true, true, 1.25);
+        ServerReading replica = ReadingStatement.parse(4, 97, true, true, 1.25, "15.20");
         assertThat(replica.replicationLag()).contains(Duration.ofMillis(1250));
         assertThat(replica.connectionsUsed()).isEqualTo(4);
         assertThat(replica.connectionsLimit()).isEqualTo(97);
-        assertThat(ReadingStatement.parse(4, 97, true, true, null).replicationLag()).as("nothing replayed yet").isEmpty();
-        assertThat(ReadingStatement.parse(4, 97, false, false, 3.0).replicationLag()).as("not in recovery").isEmpty();
+        assertThat(ReadingStatement.parse(4, 97, true, true, null, "15.20").replicationLag()).as("nothing replayed yet").isEmpty();
+        assertThat(ReadingStatement.parse(4, 97, false, false, 3.0, "15.20").replicationLag()).as("not in recovery").isEmpty();
     }
 
     @Test
     void aNegativeLimitFromOddSettingsIsNoSlot() {
-        assertThat(ReadingStatement.parse(1, -2, false, false, null).connectionsLimit()).isZero();
+        assertThat(ReadingStatement.parse(1, -2, false, false, null, "15.20").connectionsLimit()).isZero();
     }
 
     @Test
     void anIncompleteRowIsRefused() {
-        assertThatThrownBy(() -> ReadingStatement.parse(null, 97, false, false, null))
+        assertThatThrownBy(() -> ReadingStatement.parse(null, 97, false, false, null, "15.20"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ReadingStatement.parse(1, 97, null, false, null))
+        assertThatThrownBy(() -> ReadingStatement.parse(1, 97, null, false, null, "15.20"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
