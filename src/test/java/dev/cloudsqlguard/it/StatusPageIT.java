@@ -23,7 +23,7 @@ import org.openqa.selenium.logging.LogEntry;
  * The status page {@code /guard/} in a real headless Chromium against the packaged guard and a real
  * PostgreSQL: it renders the target live from {@code /guard/events}, {@code /guard/status} and
  * {@code /guard/history} with no console error (its Content-Security-Policy forbids anything but its own
- * origin, so an external asset would be one), shows a SIGSTOPped server as an open circuit with the failing
+ * origin, so an external asset would be one), adds the new probes to its timeline as they come, shows a SIGSTOPped server as an open circuit with the failing
  * stage without a reload, then the recovery; screenshots go to {@code target/screenshots/}. Also the JSON of
  * {@code /guard/history} and the methods it and the page answer.
  */
@@ -78,6 +78,8 @@ class StatusPageIT {
             assertThat(healthy.get("failedStage")).isNull();
             assertThat(healthy.get("layer")).isEqualTo("healthy");
             assertThat((String) healthy.get("summary")).isNotBlank();
+            int loaded = ((Number) healthy.get("probes")).intValue();
+            awaitPage(browser, p -> ((Number) p.get("probes")).intValue() >= loaded + 20); // polled, not reloaded
 
             db().freeze();
             Map<String, Object> open;
