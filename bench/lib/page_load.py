@@ -7,8 +7,10 @@ loads first) and /guard/history?after=N (what it polls), one after the other. Ov
 window it counts from the server's log the statements the guard's role ran and the backends forked
 ('connection received'), and the probes the guard ran and the walks of a new
 connection among them, from the guard's own /guard/history read after the window (each probe's query
-round trip is one statement, each walk forks one backend). Whatever is left over is a database round
-trip caused by the requests. Uses bench/lib/bench.py's PostgreSQL and guard
+round trip is one statement, each walk forks one backend) and the logins of its kept session (a new
+session is a backend too: under a CPU-starving load a round trip can pass guard.probe.session-timeout,
+and the guard then walks and logs in again). Whatever is left over is a database round trip caused by
+the requests. Uses bench/lib/bench.py's PostgreSQL and guard
 launchers. Prints a Markdown summary; no pass/fail.
 
   python3 bench/lib/page_load.py --jar target/quarkus-app/quarkus-run.jar [--native target/*-runner]
@@ -38,16 +40,20 @@ def expected(port, w0, w1):
     and stage latencies): statements (one per query stage, logged when it starts) and backends forked (one
     per walk of a new connection, at the start of its connect stage)."""
     statements = backends = probes = 0
+    bad = {}
     for target in json.loads(bench.http_body(port, "/guard/history"))["targets"]:
         for p in target["probes"]:
             at, stages = epoch(p["at"]), p["stages_ms"]
             start = at - p["latency_ms"] / 1000.0
             probes += w0 <= start <= w1
+            if w0 <= start <= w1 and p["outcome"] != "ok":
+                key = f"{p['outcome']} {p['reason']}"
+                bad[key] = bad.get(key, 0) + 1
             if "query" in stages and w0 <= at - stages["query"] / 1000.0 <= w1:
                 statements += 1
             if "connect" in stages and w0 <= start + stages.get("socket", 0) / 1000.0 <= w1:
                 backends += 1
-    return probes, statements, backends
+    return probes, statements, backends, bad
 
 
 def measure(runtime, artifact, base, port, seconds, connections):
@@ -68,10 +74,11 @@ def measure(runtime, artifact, base, port, seconds, connections):
         w1 = time.time()
         time.sleep(2)  # the probes running at w1 finish; the server writes its log asynchronously
         statements, backends = pg.statements_between(w0, w1), pg.backends_between(w0, w1)
-        probes, own_statements, walks = expected(port, w0, w1)
-        return {"runtime": runtime, "window": w1 - w0, "runs": runs, "probes": probes, "walks": walks,
+        sessions = pg.sessions_between(w0, w1)  # logins of the guard's kept session (each its own backend)
+        probes, own_statements, walks, bad = expected(port, w0, w1)
+        return {"runtime": runtime, "window": w1 - w0, "runs": runs, "probes": probes, "walks": walks, "bad": bad,
                 "own_statements": own_statements, "statements": statements, "backends": backends,
-                "caused": (statements - own_statements) + (backends - walks)}
+                "sessions": sessions, "caused": (statements - own_statements) + (backends - walks - sessions)}
     finally:
         guard.stop()
         pg.stop()
@@ -106,11 +113,13 @@ def main():
     print()
     for r in results:
         served = sum(w["requests"] for w in r["runs"].values())
+        bad = ", ".join(f"{n} {k}" for k, n in sorted(r["bad"].items())) or "none"
         print(f"- {r['runtime']}: {served} requests in {r['window']:.1f} s; meanwhile the guard ran {r['probes']} probes "
-              f"({r['own_statements']} query round trips, {r['walks']} walks of a new connection, from its history), "
-              f"and the server logged {r['statements']} statements of the guard's role and {r['backends']} backends "
-              f"forked: **{r['caused']} database round trips caused by the requests** (statements − the probes' "
-              f"round trips + backends − walks).")
+              f"({r['own_statements']} query round trips, {r['walks']} walks of a new connection, from its history; "
+              f"not ok: {bad}), and the server logged {r['statements']} statements of the guard's role, "
+              f"{r['backends']} backends forked and {r['sessions']} logins of the guard's session: **{r['caused']} "
+              f"database round trips caused by the requests** (statements − the probes' round trips + backends − "
+              f"walks − logins).")
 
 
 if __name__ == "__main__":
