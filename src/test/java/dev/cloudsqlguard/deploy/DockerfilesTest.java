@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,15 +22,21 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * No container engine runs where the tests run, so the Dockerfiles cannot be built here: this test reads them
- * instead and checks what a build would depend on — pinned base images, a Mandrel first stage compiling with
- * -Dnative, a non-root numeric USER, port 8090, an entrypoint that is the executable, build inputs that
- * .dockerignore lets through.
+ * Reads the two Dockerfiles of the native image and checks what a build depends on: pinned base images, a
+ * runtime base that a build argument can replace (CI builds Dockerfile.native on a locally made base and runs it
+ * in a pod: .ci/pod-test, {@link GuardPodRun}), a Mandrel first stage compiling with -Dnative in the multi-stage
+ * file, the same runtime stage in both, a non-root numeric USER, port 8090, an entrypoint that is the executable,
+ * build inputs that .dockerignore lets through.
  */
 class DockerfilesTest {
 
+    /** Packages an executable built beforehand (Quarkus's convention): the file CI builds and runs. */
     static final Path NATIVE = Path.of("Dockerfile.native");
-    static final Path JVM = Path.of("src/main/docker/Dockerfile.jvm");
+    /** The same runtime stage, after a Mandrel builder stage. */
+    static final Path MULTISTAGE = Path.of("Dockerfile.native-multistage");
+    static final List<Path> NATIVE_FILES = List.of(NATIVE, MULTISTAGE);
+    /** The build argument that names the runtime base; .ci/guard-image sets it. */
+    static final String RUNTIME_BASE = "RUNTIME_BASE";
     static final Path DOCKERIGNORE = Path.of(".dockerignore");
     static final Set<String> EXECUTABLE_PATHS = Set.of("/usr/local/bin/cloudsql-guard", "/work/cloudsql-guard");
 
@@ -49,8 +57,38 @@ class DockerfilesTest {
 
     /** The file's instructions, split into stages at each FROM (comments dropped, continuations joined). */
     static List<List<Instruction>> stages(Path file) throws IOException {
+        List<List<Instruction>> stages = parse(file);
+        return stages.subList(1, stages.size());
+    }
+
+    /** The ARGs before the first FROM (the only ones a FROM can use), with their defaults. */
+    static Map<String, String> globalArgs(Path file) throws IOException {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (Instruction arg : parse(file).get(0)) {
+            assertThat(arg.keyword()).as("%s:%d: only ARG may come before the first FROM", file, arg.line()).isEqualTo("ARG");
+            String[] kv = arg.args().split("=", 2);
+            args.put(kv[0].strip(), kv.length > 1 ? kv[1].strip() : null);
+        }
+        return args;
+    }
+
+    /** An image name with $NAME / ${NAME} of the global ARGs replaced by their defaults. */
+    static String resolve(String image, Map<String, String> args) {
+        Matcher m = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?").matcher(image);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = args.get(m.group(1));
+            assertThat(value).as("%s: ARG %s has a default", image, m.group(1)).isNotNull();
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** Index 0: the instructions before the first FROM (global ARGs); then one list per stage. */
+    private static List<List<Instruction>> parse(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<List<Instruction>> stages = new ArrayList<>();
+        stages.add(new ArrayList<>());
         StringBuilder logical = new StringBuilder();
         int start = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -73,7 +111,6 @@ class DockerfilesTest {
             if (in.keyword().equals("FROM")) {
                 stages.add(new ArrayList<>());
             }
-            assertThat(stages).as("%s:%d: an instruction before the first FROM", file, start).isNotEmpty();
             stages.get(stages.size() - 1).add(in);
         }
         return stages;
@@ -98,6 +135,12 @@ class DockerfilesTest {
 
     static List<Instruction> in(List<Instruction> stage, String keyword) {
         return stage.stream().filter(i -> i.keyword().equals(keyword)).toList();
+    }
+
+    /** Every image a build of {@code file} pulls by default, global ARGs resolved. */
+    static List<String> pulledImages(Path file) throws IOException {
+        Map<String, String> args = globalArgs(file);
+        return pulledImages(stages(file)).stream().map(i -> resolve(i, args)).toList();
     }
 
     /** Every image a build pulls: FROM images and COPY --from=IMAGE (a name that is not an earlier stage). */
@@ -171,12 +214,12 @@ class DockerfilesTest {
         assertThat(Files.readString(file)).contains("/q/health/started", "/q/health/live", "/q/health/ready");
     }
 
-    // ---------------------------------------------------------------- Dockerfile.native
+    // ---------------------------------------------------------------- the two native Dockerfiles
 
     @Test
-    void nativeCompilesInAMandrelBuilderStageWithDashDNative() throws IOException {
-        List<List<Instruction>> stages = stages(NATIVE);
-        assertThat(stages).as("multi-stage").hasSizeGreaterThanOrEqualTo(2);
+    void theMultistageFileCompilesInAMandrelBuilderStageWithDashDNative() throws IOException {
+        List<List<Instruction>> stages = stages(MULTISTAGE);
+        assertThat(stages).as("multi-stage").hasSize(2);
         List<Instruction> build = stages.get(0);
         assertThat(imageOf(from(build))).matches("quay\\.io/quarkus/ubi9-quarkus-mandrel-builder-image:.+");
         assertThat(stageName(from(build))).isEqualTo("build");
@@ -187,82 +230,94 @@ class DockerfilesTest {
         assertThat(in(build, "COPY")).anySatisfy(c -> assertThat(c.words()).contains("pom.xml"))
                 .anySatisfy(c -> assertThat(c.words()).contains("src"));
         // mvn has to exist in the builder image: it has none of its own, so it comes from a COPY or PATH.
-        assertThat(Files.readString(NATIVE)).contains("/opt/maven/bin");
+        assertThat(Files.readString(MULTISTAGE)).contains("/opt/maven/bin");
+        // The executable links against the builder's glibc: the runtime base must be UBI 9 as well.
+        assertThat(resolve(imageOf(from(stages.get(1))), globalArgs(MULTISTAGE))).contains("ubi9");
     }
 
     @Test
-    void nativeRuntimeStageHoldsOnlyTheExecutableAndRunsIt() throws IOException {
+    void dockerfileNativePackagesAnExecutableBuiltBeforehand() throws IOException {
         List<List<Instruction>> stages = stages(NATIVE);
-        List<Instruction> runtime = stages.get(stages.size() - 1);
-        String image = imageOf(from(runtime));
-        assertThat(image).matches("quay\\.io/quarkus/(ubi9-quarkus-micro-image|quarkus-distroless-image):.+");
-        // The executable links against the builder's glibc: both stages on UBI 9 (or distroless).
-        assertThat(imageOf(from(stages.get(0)))).contains("ubi9");
+        assertThat(stages).as("one stage: no builder").hasSize(1);
+        Instruction copy = in(stages.get(0), "COPY").get(0);
+        assertThat(copy.flag("from")).isNull();
+        assertThat(copy.words().get(0)).as("what mvn package -Dnative leaves").isEqualTo("target/*-runner");
+    }
 
-        List<Instruction> copies = in(runtime, "COPY");
-        assertThat(copies).hasSize(1);
-        Instruction copy = copies.get(0);
-        assertThat(copy.flag("from")).isEqualTo(stageName(from(stages.get(0))));
-        List<String> words = copy.words();
-        assertThat(words).hasSize(2);
-        assertThat(words.get(0)).endsWith("target/*-runner");
-        String executable = words.get(1);
-        assertThat(executable).isIn(EXECUTABLE_PATHS);
-        assertThat(in(runtime, "RUN")).as("nothing but the executable is added").isEmpty();
+    /** The runtime stage, whichever file: the executable and nothing else, run as a non-root user. */
+    @Test
+    void bothRuntimeStagesHoldOnlyTheExecutableAndRunIt() throws IOException {
+        for (Path file : NATIVE_FILES) {
+            List<List<Instruction>> stages = stages(file);
+            List<Instruction> runtime = stages.get(stages.size() - 1);
+            List<Instruction> copies = in(runtime, "COPY");
+            assertThat(copies).as("%s: one COPY", file).hasSize(1);
+            Instruction copy = copies.get(0);
+            if (stages.size() > 1) {
+                assertThat(copy.flag("from")).isEqualTo(stageName(from(stages.get(0))));
+            }
+            List<String> words = copy.words();
+            assertThat(words).hasSize(2);
+            assertThat(words.get(0)).endsWith("target/*-runner");
+            String executable = words.get(1);
+            assertThat(executable).isIn(EXECUTABLE_PATHS);
+            assertThat(copy.flag("chmod")).as("%s: executable by any uid", file).isIn(null, "0755", "755");
+            assertThat(in(runtime, "RUN")).as("%s: nothing but the executable is added", file).isEmpty();
 
-        List<Instruction> entrypoints = in(runtime, "ENTRYPOINT");
-        assertThat(entrypoints).hasSize(1);
-        // No arguments: the sidecar; "wait ..." appended by the caller is the one-shot mode.
-        assertThat(execForm(entrypoints.get(0))).containsExactly(executable);
-        assertThat(in(runtime, "CMD")).as("no default arguments").isEmpty();
+            List<Instruction> entrypoints = in(runtime, "ENTRYPOINT");
+            assertThat(entrypoints).hasSize(1);
+            // No arguments: the sidecar; "wait ..." appended by the caller is the one-shot mode.
+            assertThat(execForm(entrypoints.get(0))).containsExactly(executable);
+            assertThat(in(runtime, "CMD")).as("no default arguments").isEmpty();
 
-        assertNonRootUser(runtime, NATIVE);
-        assertExposesTheGuardPort(runtime, NATIVE);
+            assertNonRootUser(runtime, file);
+            assertExposesTheGuardPort(runtime, file);
+        }
+    }
+
+    /** "The image users deploy is the image tested here": the same runtime stage, up to the COPY's source. */
+    @Test
+    void bothFilesBuildTheSameRuntimeStage() throws IOException {
+        List<List<Instruction>> a = stages(NATIVE);
+        List<List<Instruction>> b = stages(MULTISTAGE);
+        List<String> runtimeA = a.get(a.size() - 1).stream().map(DockerfilesTest::normalised).toList();
+        List<String> runtimeB = b.get(b.size() - 1).stream().map(DockerfilesTest::normalised).toList();
+        assertThat(runtimeB).isEqualTo(runtimeA);
+        assertThat(globalArgs(MULTISTAGE).get(RUNTIME_BASE)).isEqualTo(globalArgs(NATIVE).get(RUNTIME_BASE));
+    }
+
+    /** An instruction without what differs between the two files: COPY's --from and its source's directory. */
+    static String normalised(Instruction i) {
+        if (!i.keyword().equals("COPY")) {
+            return i.keyword() + " " + i.args();
+        }
+        List<String> w = i.words();
+        return "COPY --chmod=" + i.flag("chmod") + " " + w.get(0).replaceFirst("^.*(target/)", "$1") + " " + w.get(1);
+    }
+
+    /** CI replaces the runtime base with a build argument, and only the runtime base; the default is production's. */
+    @Test
+    void theRuntimeBaseIsABuildArgumentWithAPinnedUbi9Default() throws IOException {
+        for (Path file : NATIVE_FILES) {
+            List<List<Instruction>> stages = stages(file);
+            assertThat(imageOf(from(stages.get(stages.size() - 1)))).as("%s: final FROM", file).isEqualTo("${" + RUNTIME_BASE + "}");
+            String base = globalArgs(file).get(RUNTIME_BASE);
+            assertThat(base).as("%s: ARG %s default", file, RUNTIME_BASE)
+                    .matches("quay\\.io/quarkus/(ubi9-quarkus-micro-image|quarkus-distroless-image):.+");
+            assertPinned(base, file);
+        }
+        assertThat(Files.readString(Path.of(".ci/guard-image"))).contains("--build-arg " + RUNTIME_BASE + "=")
+                .contains("-f \"$ROOT/" + NATIVE + "\"");
     }
 
     @Test
-    void nativeImagesArePinnedAndItHasNoHealthcheck() throws IOException {
-        List<String> images = pulledImages(stages(NATIVE));
-        assertThat(images).hasSizeGreaterThanOrEqualTo(2);
-        images.forEach(i -> assertPinned(i, NATIVE));
-        assertNoHealthcheckButDocumentedProbes(NATIVE);
-    }
-
-    // ---------------------------------------------------------------- Dockerfile.jvm
-
-    @Test
-    void jvmRunsTheFastJarOnAPinnedOpenJdkRuntime() throws IOException {
-        List<List<Instruction>> stages = stages(JVM);
-        assertThat(stages).hasSize(1);
-        List<Instruction> stage = stages.get(0);
-        String image = imageOf(from(stage));
-        Matcher m = Pattern.compile("registry\\.access\\.redhat\\.com/ubi9/openjdk-(\\d+)-runtime:.+").matcher(image);
-        assertThat(m.matches()).as(image).isTrue();
-        // The runtime must run the bytecode the pom compiles.
-        Matcher release = Pattern.compile("<maven\\.compiler\\.release>(\\d+)</maven\\.compiler\\.release>")
-                .matcher(Files.readString(Path.of("pom.xml")));
-        assertThat(release.find()).isTrue();
-        assertThat(Integer.parseInt(m.group(1))).isGreaterThanOrEqualTo(Integer.parseInt(release.group(1)));
-        pulledImages(stages).forEach(i -> assertPinned(i, JVM));
-
-        // The four fast-jar layers, and the jar the entrypoint starts among them.
-        List<Instruction> copies = in(stage, "COPY");
-        assertThat(copies).extracting(c -> c.words().get(0)).containsExactlyInAnyOrder(
-                "target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
-                "target/quarkus-app/quarkus/");
-        String jarDir = copies.stream().filter(c -> c.words().get(0).equals("target/quarkus-app/*.jar")).findFirst()
-                .orElseThrow().words().get(1);
-        String appJar = in(stage, "ENV").stream().map(Instruction::args).filter(a -> a.startsWith("JAVA_APP_JAR="))
-                .findFirst().orElseThrow().substring("JAVA_APP_JAR=".length()).replace("\"", "");
-        assertThat(appJar).isEqualTo((jarDir.endsWith("/") ? jarDir : jarDir + "/") + "quarkus-run.jar");
-        List<Instruction> entrypoints = in(stage, "ENTRYPOINT");
-        assertThat(entrypoints).hasSize(1);
-        assertThat(execForm(entrypoints.get(0))).containsExactly("/opt/jboss/container/java/run/run-java.sh");
-        assertThat(in(stage, "CMD")).isEmpty();
-
-        assertNonRootUser(stage, JVM);
-        assertExposesTheGuardPort(stage, JVM);
-        assertNoHealthcheckButDocumentedProbes(JVM);
+    void nativeImagesArePinnedAndTheyHaveNoHealthcheck() throws IOException {
+        assertThat(pulledImages(MULTISTAGE)).hasSize(3);
+        assertThat(pulledImages(NATIVE)).hasSize(1);
+        for (Path file : NATIVE_FILES) {
+            pulledImages(file).forEach(i -> assertPinned(i, file));
+            assertNoHealthcheckButDocumentedProbes(file);
+        }
     }
 
     // ---------------------------------------------------------------- the build context
@@ -277,7 +332,7 @@ class DockerfilesTest {
                 .peek(r -> assertThat(r).as("only re-inclusions after '*'").startsWith("!"))
                 .map(r -> r.substring(1).replaceAll("/+$", "")).toList();
         int checked = 0;
-        for (Path file : List.of(NATIVE, JVM)) {
+        for (Path file : NATIVE_FILES) {
             for (Instruction copy : all(stages(file), "COPY")) {
                 if (copy.flag("from") != null) {
                     continue;
@@ -291,7 +346,7 @@ class DockerfilesTest {
                 }
             }
         }
-        assertThat(checked).isGreaterThanOrEqualTo(6);
+        assertThat(checked).isEqualTo(3);
     }
 
     /** Guards the parser: continuation lines, comments, stage names, COPY --from images. */
@@ -301,19 +356,22 @@ class DockerfilesTest {
         try {
             Files.writeString(tmp, String.join("\n",
                     "# comment",
+                    "ARG BASE=example.org/runtime:latest",
                     "FROM example.org/builder:1.2 AS build",
                     "COPY --from=example.org/tool:3 /x /y",
                     "RUN echo a \\",
                     "    && echo -Dnative",
-                    "FROM example.org/runtime:latest",
+                    "FROM ${BASE}",
                     "COPY --from=build /a /b",
                     "USER 0",
                     ""));
             List<List<Instruction>> stages = stages(tmp);
             assertThat(stages).hasSize(2);
             assertThat(in(stages.get(0), "RUN").get(0).args()).isEqualTo("echo a      && echo -Dnative");
-            assertThat(pulledImages(stages)).containsExactly("example.org/builder:1.2", "example.org/tool:3",
+            assertThat(globalArgs(tmp)).containsExactly(Map.entry("BASE", "example.org/runtime:latest"));
+            assertThat(pulledImages(tmp)).containsExactly("example.org/builder:1.2", "example.org/tool:3",
                     "example.org/runtime:latest");
+            assertThat(resolve("$BASE", globalArgs(tmp))).isEqualTo("example.org/runtime:latest");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertPinned("example.org/runtime:latest", tmp))
                     .isInstanceOf(AssertionError.class);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertPinned("example.org:5000/runtime", tmp))
