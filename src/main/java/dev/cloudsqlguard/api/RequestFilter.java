@@ -24,7 +24,7 @@ import java.util.List;
 @ApplicationScoped
 public class RequestFilter {
 
-    static final List<String> READ_ONLY = List.of("/q/health", "/q/metrics", "/guard/status", "/guard/events");
+    static final List<String> READ_ONLY = List.of("/q/health", "/q/metrics", "/guard/status", "/guard/events", "/guard/history", "/guard/", "/guard/index.html");
     static final int MAX_ACCEPT = 256;
 
     void install(@Observes Router router) {

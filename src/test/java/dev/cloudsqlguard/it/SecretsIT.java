@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
         @ResourceArg(name = "passwordInline", value = "true"),
         @ResourceArg(name = "webhook", value = "true"),
         @ResourceArg(name = "admin", value = "true"),
-        @ResourceArg(name = "guard.probe.session-max-age", value = "2s")})
+        @ResourceArg(name = "guard.probe.session-max-age", value = "2s"),
+        // the session is renewed at a walk: walk every 2 s, so the rotated password shows well within PATIENCE
+        // (with the 30 s default the auth_failed came after 30 s, once, and the test timed out)
+        @ResourceArg(name = "guard.probe.new-connection-interval", value = "2s")})
 class SecretsIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
