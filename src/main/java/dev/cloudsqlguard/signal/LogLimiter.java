@@ -46,6 +46,8 @@ public final class LogLimiter<R> {
 
     private final LongSupplier clock;
     private final Map<String, Line<R>> lines = new HashMap<>();
+    /** Set by the first line, not at construction: a native executable may construct this at build time. */
+    private boolean started;
     private long minuteStart;
     private int logged;
     private long overLimit;
@@ -53,7 +55,6 @@ public final class LogLimiter<R> {
 
     public LogLimiter(LongSupplier clock) {
         this.clock = clock;
-        this.minuteStart = clock.getAsLong();
     }
 
     /** Lines held back so far by every limiter of the process. */
@@ -135,7 +136,10 @@ public final class LogLimiter<R> {
     }
 
     private void rollMinute(long now) {
-        if (now - minuteStart >= MINUTE_NANOS) {
+        if (!started) {
+            started = true;
+            minuteStart = now;
+        } else if (now - minuteStart >= MINUTE_NANOS) {
             minuteStart = now;
             logged = 0;
             overLimitReported += overLimit;

@@ -72,6 +72,20 @@ class LogLimiterTest {
     }
 
     @Test
+    void theMinutesStartAtTheFirstLineNotWhenTheLimiterWasMade() {
+        // a native executable may make it at build time, in another process with another nanoTime origin
+        AtomicLong clock = new AtomicLong(Long.MAX_VALUE - 10 * SECOND);
+        LogLimiter<String> early = new LogLimiter<>(clock::get);
+        clock.set(-5_000 * SECOND);
+        for (int i = 0; i < LogLimiter.MAX_LINES; i++) {
+            assertThat(early.admit("line " + i, "x")).isZero();
+        }
+        assertThat(early.admit("one more", "x")).isEqualTo(-1);
+        clock.addAndGet(60 * SECOND);
+        assertThat(early.admit("one more", "x")).as("the next minute").isZero();
+    }
+
+    @Test
     void linesWithoutRepeatsAreForgottenWhenTheirMinuteEnds() {
         limiter.admit("once", "x");
         advance(61);
