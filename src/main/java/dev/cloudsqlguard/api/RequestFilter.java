@@ -15,11 +15,11 @@ import java.util.List;
  * sends is answered here with a short 4xx, before a handler can log an ERROR about it or echo it back.
  * <ul>
  * <li>An HTTP version other than 1.0 and 1.1 ({@code HTTP/9.9}, {@code HTTP/2.0} on a cleartext
- * connection, {@code FOO/1.1}: Netty's decoder accepts any {@code NAME/x.y}) is 505, and the
- * connection is closed. Vert.x would answer it 501 before any route only when its WebSocket support is
- * on, which Quarkus turns off at startup on the JVM but not in the native executable (where the flag
- * was read at build time); {@code -J-Dvertx.disableWebsockets=true} in the native build makes both
- * bring it here.
+ * connection, {@code FOO/1.1}: Netty's decoder accepts any {@code NAME/x.y}) is 400 (a client's
+ * error: never a 5xx, not even 505), and the connection is closed. Vert.x would answer it 501 before
+ * any route when its WebSocket support is on, which Quarkus turns off at startup on the JVM but not in
+ * the native executable (where the flag was read at build time); {@code -J-Dvertx.disableWebsockets=true}
+ * in the native build makes both bring it here.
  * <li>A request with two {@code Host} headers, or an HTTP/1.1 request without one, is 400.
  * <li>The read-only endpoints (health, metrics, status, events) answer GET and HEAD only: 405 with
  * {@code Allow: GET, HEAD} (SmallRye Health and Micrometer would answer a DELETE like a GET).
@@ -45,7 +45,7 @@ public class RequestFilter {
         HttpVersion version = request.version();
         if (version == null) {
             ctx.response().putHeader("Connection", "close");
-            end(ctx, 505, "HTTP/1.0 and HTTP/1.1 only");
+            end(ctx, 400, "HTTP/1.0 and HTTP/1.1 only");
             return;
         }
         int hosts = request.headers().getAll("Host").size();
