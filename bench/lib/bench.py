@@ -101,6 +101,26 @@ class Pg:
                              check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return out.stdout.decode().strip()
 
+    def ready_at(self, after):
+        """Wall-clock time of the server's own 'database system is ready to accept connections' line
+        (log_line_prefix %m: milliseconds) logged after `after`, or None."""
+        times = self._log_times(after, time.time() + 1, lambda user, msg: "database system is ready to accept connections" in msg)
+        return times[0] if times else None
+
+    def server_pids(self):
+        """The postmaster and every process it started (backends, checkpointer, WAL writer...)."""
+        master = self.pid()
+        pids = [master]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        if int(f.read().rsplit(")", 1)[1].split()[1]) == master:
+                            pids.append(int(entry))
+                except (OSError, ValueError, IndexError):
+                    pass
+        return pids
+
     def session_times(self, t0, t1):
         """When sessions of the role guard passed authentication (log_connections) between two times."""
         return self._log_times(t0, t1, lambda user, msg: msg.startswith("LOG:  connection authorized: user=guard "))
@@ -169,18 +189,19 @@ def wait_for(predicate, timeout, what):
 
 
 class Watch(threading.Thread):
-    """Polls a predicate from now on and keeps the monotonic time at which it first held."""
+    """Polls a predicate from now on and keeps the monotonic time (and the wall-clock time) at which it
+    first held."""
 
     def __init__(self, predicate, timeout=60):
         super().__init__(daemon=True)
-        self.predicate, self.timeout, self.at = predicate, timeout, None
+        self.predicate, self.timeout, self.at, self.wall = predicate, timeout, None, None
         self.start()
 
     def run(self):
         deadline = mono() + self.timeout
         while mono() < deadline:
             if self.predicate():
-                self.at = mono()
+                self.at, self.wall = mono(), time.time()
                 return
             time.sleep(POLL)
 
@@ -190,12 +211,12 @@ class ProcessExit(threading.Thread):
 
     def __init__(self, proc):
         super().__init__(daemon=True)
-        self.proc, self.at = proc, None
+        self.proc, self.at, self.wall = proc, None, None
         self.start()
 
     def run(self):
         self.proc.wait()
-        self.at = mono()
+        self.at, self.wall = mono(), time.time()
 
 
 class SseWatch(threading.Thread):
@@ -322,7 +343,7 @@ def ms(seconds):
 
 def since(at, t0):
     """Milliseconds from t0 to a watcher's time, None when it never saw its event."""
-    return None if at is None else ms(at - t0)
+    return None if at is None or t0 is None else ms(at - t0)
 
 
 def num(value):
@@ -392,12 +413,14 @@ def bench_detection(args, runtimes, base, report):
                 exits = {k: ProcessExit(p) for k, p in procs.items()}
                 watch = Watch(lambda: g.code("/q/health/started") == 200)
                 time.sleep(random.uniform(0.5, 1.5))
-                t0 = pg.start()
+                before = time.time()
+                pg.start()
                 for t in [watch, *exits.values()]:
                     t.join(30)
-                guard_t.append(since(watch.at, t0))
+                ready = pg.ready_at(before)  # the server's own "ready to accept connections" line
+                guard_t.append(since(watch.wall, ready))
                 for k in loops:
-                    loop_t[k].append(since(exits[k].at, t0))
+                    loop_t[k].append(since(exits[k].wall, ready))
                 log(f"detection {runtime} #{trial + 1}: guard {num(guard_t[-1])} ms, "
                     + ", ".join(f"pg_isready/{k} {num(loop_t[k][-1])} ms" for k in loops))
             finally:
@@ -410,70 +433,92 @@ def bench_detection(args, runtimes, base, report):
             rows.append([runtime, fmt(gs), f"`until pg_isready; do sleep {loops[k]}; done`", fmt(ls), ratio(gs, ls)])
     report.table("1. Detection: database accepting → gate open",
                  ["guard", "guard: `/q/health/started` = 200", "baseline", "baseline exits", "ratio"], rows,
-                 ["From `pg_ctl -w start` returning to the first 200 (the guard's endpoint is polled every 5 ms). "
-                  "The guard ran before the database started; its socket directory did not exist yet.",
+                 ["From the server's own `database system is ready to accept connections` log line (its "
+                  "timestamp, milliseconds) to the first 200 (the guard's endpoint is polled every 5 ms) or the "
+                  "loop's exit. The guard ran before the database started; its socket directory did not exist yet.",
                   "The guard's time includes a full login and `SELECT 1` (SCRAM); pg_isready stops at the "
-                  "server's authentication request. A negative time would mean 'before pg_ctl returned'."])
+                  "server's authentication request."])
 
 
 # ---------------------------------------------------------------- 2. outage
 
+# The two hangs: the whole server stops answering (every process SIGSTOPped: as a frozen VM, the cgroup
+# freezer of `podman pause`, or a network path that stopped delivering), and the postmaster alone
+# (new connections hang while existing sessions, the guard's kept one too, still answer).
+HANGS = (("server", "SIGSTOP of every server process"), ("postmaster", "SIGSTOP of the postmaster only"))
+
+
 def bench_outage(args, runtimes, base, report):
-    """SIGSTOP of the postmaster (a hang: the kernel accepts, nobody answers) while healthy, at the
-    default configuration; a `while pg_isready; do sleep 1; done` loop runs beside it."""
+    """A hang while healthy, at the default configuration; a `while pg_isready; do sleep 1; done`
+    loop runs beside it."""
     pg = new_pg(base, "outage", 100)
     pg.start()
     rows = []
     try:
         for runtime, artifact in runtimes:
             g = Guard(runtime, artifact, pg, base, args.port, name="outage").start()
-            ready_t, sse_t, file_t, loop_t, back_t = [], [], [], [], []
             try:
                 g.wait_live()
                 g.wait_code("/q/health/ready", 200)
-                for trial in range(args.trials):
-                    time.sleep(3 + random.uniform(0, 2))  # steady state, random probe phase
-                    sse = SseWatch(g.port)
-                    loop = subprocess.Popen(["bash", "-c", f"while pg_isready -q -h '{pg.sockdir}' -U guard -d guard; "
-                                                           f"do sleep 1; done"])
-                    time.sleep(random.uniform(0.2, 1.2))
-                    loop_exit = ProcessExit(loop)
-                    ready = Watch(lambda: g.code("/q/health/ready") == 503)
-                    sfile = Watch(lambda: state_file_ready(g.state_file) is False)
-                    time.sleep(0.05)
-                    os.kill(pg.pid(), signal.SIGSTOP)
-                    t0 = mono()
-                    for t in (ready, sfile, loop_exit, sse):
-                        t.join(30)
-                    os.kill(pg.pid(), signal.SIGCONT)
-                    t1 = mono()
-                    back = Watch(lambda: g.code("/q/health/ready") == 200)
-                    back.join(60)
-                    ready_t.append(since(ready.at, t0))
-                    sse_t.append(since(sse.at, t0))
-                    file_t.append(since(sfile.at, t0))
-                    loop_t.append(since(loop_exit.at, t0))
-                    back_t.append(since(back.at, t1))
-                    log(f"outage {runtime} #{trial + 1}: ready 503 {num(ready_t[-1])} ms, SSE {num(sse_t[-1])} ms, "
-                        f"state file {num(file_t[-1])} ms, pg_isready loop {num(loop_t[-1])} ms; "
-                        f"back {num(back_t[-1])} ms after SIGCONT")
+                for kind, label in HANGS:
+                    rows += outage_trials(args, runtime, g, pg, kind, label)
             finally:
                 g.stop()
-            base_s = summary(loop_t)
-            for what, vals in (("`/q/health/ready` = 503", ready_t), ("SSE `ready:false` event", sse_t),
-                               ("state file `ready:false`", file_t)):
-                s = summary(vals)
-                rows.append([runtime, what, fmt(s), fmt(base_s), ratio(s, base_s)])
-            rows.append([runtime, "recovery: SIGCONT → `/q/health/ready` = 200", fmt(summary(back_t)), "n/a", "n/a"])
     finally:
         pg.stop()
-    report.table("2. Outage: SIGSTOP of the server → signal",
-                 ["guard", "signal", "guard", "`while pg_isready; do sleep 1; done` exits", "ratio"], rows,
-                 ["Default configuration: interval 2 s, timeout 1 s, circuit window 4 with 50 % failure rate, "
-                  "recheck 250 ms after a bad probe. pg_isready uses its default 3 s timeout.",
-                  "The guard reports the circuit (a confirmed degradation), not the first failed probe; the "
-                  "loop stops at the first unanswered check. Recovery includes the randomised OPEN wait "
-                  "(5 s ± 50 %) and two good HALF_OPEN trials."])
+    report.table("2. Outage: a hang of the server → signal",
+                 ["guard", "hang", "signal", "guard", "`while pg_isready; do sleep 1; done` exits", "ratio"], rows,
+                 ["Default configuration: interval 500 ms, session timeout 300 ms, timeout 1 s, a walk of a new "
+                  "connection every 30 s and at once after a bad probe, circuit window 4 with 50 % failure rate. "
+                  "pg_isready uses its default 3 s timeout.",
+                  "The guard reports the circuit (a confirmed degradation: two bad probes of four), not the first "
+                  "failed probe; the loop stops at the first unanswered check. A postmaster alone stopped is seen "
+                  "by the next walk of a new connection (every 30 s), not by the kept session, which still "
+                  "answers. Recovery includes the randomised OPEN wait (5 s ± 50 %) and two good HALF_OPEN trials."])
+
+
+def outage_trials(args, runtime, g, pg, kind, label):
+    ready_t, sse_t, file_t, loop_t, back_t = [], [], [], [], []
+    for trial in range(args.trials):
+        time.sleep(3 + random.uniform(0, 2))  # steady state, random probe phase
+        sse = SseWatch(g.port)
+        loop = subprocess.Popen(["bash", "-c", f"while pg_isready -q -h '{pg.sockdir}' -U guard -d guard; "
+                                               f"do sleep 1; done"])
+        time.sleep(random.uniform(0.2, 1.2))
+        loop_exit = ProcessExit(loop)
+        ready = Watch(lambda: g.code("/q/health/ready") == 503, timeout=90)
+        sfile = Watch(lambda: state_file_ready(g.state_file) is False, timeout=90)
+        time.sleep(0.05)
+        stopped = pg.server_pids() if kind == "server" else [pg.pid()]
+        for pid in stopped:  # the postmaster first: it forks nothing new meanwhile
+            os.kill(pid, signal.SIGSTOP)
+        t0 = mono()
+        for t in (ready, sfile, loop_exit, sse):
+            t.join(90)
+        for pid in reversed(stopped):
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        t1 = mono()
+        back = Watch(lambda: g.code("/q/health/ready") == 200)
+        back.join(60)
+        ready_t.append(since(ready.at, t0))
+        sse_t.append(since(sse.at, t0))
+        file_t.append(since(sfile.at, t0))
+        loop_t.append(since(loop_exit.at, t0))
+        back_t.append(since(back.at, t1))
+        log(f"outage ({kind}) {runtime} #{trial + 1}: ready 503 {num(ready_t[-1])} ms, SSE {num(sse_t[-1])} ms, "
+            f"state file {num(file_t[-1])} ms, pg_isready loop {num(loop_t[-1])} ms; "
+            f"back {num(back_t[-1])} ms after SIGCONT")
+    base_s = summary(loop_t)
+    rows = []
+    for what, vals in (("`/q/health/ready` = 503", ready_t), ("SSE `ready:false` event", sse_t),
+                       ("state file `ready:false`", file_t)):
+        s = summary(vals)
+        rows.append([runtime, label, what, fmt(s), fmt(base_s), ratio(s, base_s)])
+    rows.append([runtime, label, "recovery: SIGCONT → `/q/health/ready` = 200", fmt(summary(back_t)), "n/a", "n/a"])
+    return rows
 
 
 # ---------------------------------------------------------------- 3. scrape load
@@ -684,26 +729,32 @@ def bench_cost(args, runtimes, base, report):
         m = STEADY.minute(args, runtime, artifact, base)
         cost_rows.append([f"guard ({runtime})", f"{m['backends'] * 60.0 / minute:.1f}",
                           f"{m['sessions'] * 60.0 / minute:.1f}", m["held"], f"{m['statements'] * 60.0 / minute:.1f}"])
-    # the baseline: a pg_isready loop at the guard's interval, alone, for the same time
-    w0 = time.time()
-    loop = subprocess.Popen(["bash", "-c", f"while :; do pg_isready -q -h '{pg.sockdir}' -U guard -d guard; sleep 2; done"])
-    time.sleep(minute)
-    w1 = time.time()
-    loop.terminate()
-    loop.wait()
-    time.sleep(0.5)
-    backends, sessions = pg.backends_between(w0, w1), pg.sessions_between(w0, w1)
-    cost_rows.append(["`pg_isready` every 2 s", f"{backends * 60.0 / minute:.1f}", f"{sessions * 60.0 / minute:.1f}",
-                      0, f"{pg.statements_between(w0, w1) * 60.0 / minute:.1f}"])
-    log(f"cost pg_isready loop: {backends} backends, {sessions} sessions in {minute} s")
+    # the baselines: a pg_isready loop at the guard's former interval (2 s) and at its interval (0.5 s), alone
+    window = min(minute, 30)
+    for pause in ("2", "0.5"):
+        w0 = time.time()
+        loop = subprocess.Popen(["bash", "-c", f"while :; do pg_isready -q -h '{pg.sockdir}' -U guard -d guard; "
+                                               f"sleep {pause}; done"])
+        time.sleep(window)
+        w1 = time.time()
+        loop.terminate()
+        loop.wait()
+        time.sleep(0.5)
+        backends, sessions = pg.backends_between(w0, w1), pg.sessions_between(w0, w1)
+        cost_rows.append([f"`pg_isready` every {pause} s", f"{backends * 60.0 / window:.1f}",
+                          f"{sessions * 60.0 / window:.1f}", 0, f"{pg.statements_between(w0, w1) * 60.0 / window:.1f}"])
+        log(f"cost pg_isready loop every {pause} s: {backends} backends, {sessions} sessions in {window} s")
     report.table("5. Database cost in steady state (per minute)",
                  ["prober", "backends forked / min", "authenticated sessions / min", "backends held",
                   "statements / min"],
-                 cost_rows, [f"Measured over {minute} s each, one after the other against the same server: backends "
-                             "and authenticated sessions from `log_connections`, statements from `log_statement = all` "
-                             "for the guard's role, held from `pg_stat_activity`.",
-                             "Each probe's handshake stage opens one unauthenticated backend (it stops at the "
-                             "authentication request, like pg_isready); the query stage reuses one held session."])
+                 cost_rows, [f"Measured over {minute} s for each guard and {min(minute, 30)} s for each loop, one after "
+                             "the other against the same server: backends forked (`connection received`) and "
+                             "authenticated sessions (`connection authorized`) from `log_connections`, statements "
+                             "from `log_statement = all` for the guard's role (one simple-query message of the probe "
+                             "query and the server reading is one statement line), held from `pg_stat_activity`.",
+                             "While its kept session is healthy, a probe is one round trip on it; a walk of a new "
+                             "connection (an unauthenticated backend that stops at the authentication request, like "
+                             "pg_isready) every 30 s proves new connections still open."])
 
 
 # ---------------------------------------------------------------- 6. fleet
@@ -833,7 +884,7 @@ def main():
     p.add_argument("--wrk-connections", type=int, default=16)
     p.add_argument("--minute", type=int, default=60, help="steady-state window for footprint and database cost")
     p.add_argument("--fleet", type=int, default=0, help="fleet size (default 50 native processes, 10 JVMs)")
-    p.add_argument("--fleet-window", type=int, default=30)
+    p.add_argument("--fleet-window", type=int, default=60)
     p.add_argument("--fleet-outage", type=int, default=8)
     p.add_argument("--port", type=int, default=18090)
     p.add_argument("--only", default="detection,outage,scrape,footprint,cost,fleet",

@@ -1,5 +1,7 @@
 package dev.cloudsqlguard;
 
+import dev.cloudsqlguard.cli.DiagnoseArguments;
+import dev.cloudsqlguard.cli.DiagnoseCommand;
 import dev.cloudsqlguard.cli.WaitArguments;
 import dev.cloudsqlguard.cli.WaitCommand;
 import dev.cloudsqlguard.cli.WaitVerdict;
@@ -22,7 +24,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Validates the configuration first (one clear line and exit code 3 on a mistake, as pg_isready
- * does for bad parameters), then runs the sidecar or the {@code wait} command.
+ * does for bad parameters), then runs the sidecar, the {@code wait} or the {@code diagnose} command.
  */
 public class GuardApplication implements QuarkusApplication {
 
@@ -44,31 +46,41 @@ public class GuardApplication implements QuarkusApplication {
     @Inject
     WaitCommand waitCommand;
 
+    @Inject
+    DiagnoseCommand diagnoseCommand;
+
     @Override
     public int run(String... args) {
-        boolean waitMode = args.length > 0 && args[0].equals("wait");
-        if (args.length > 0 && !waitMode) {
-            System.err.println(Printable.escape("cloudsql-guard: unknown command '" + args[0] + "'; run without "
-                    + "arguments for the sidecar, or: " + WaitArguments.USAGE));
+        String command = args.length > 0 ? args[0] : "";
+        if (!command.isEmpty() && !command.equals("wait") && !command.equals("diagnose")) {
+            System.err.println(Printable.escape("cloudsql-guard: unknown command '" + command + "'; run without "
+                    + "arguments for the sidecar, or: " + WaitArguments.USAGE + "; or: " + DiagnoseArguments.USAGE));
             return WaitVerdict.BAD_CONFIGURATION;
         }
+        boolean waitMode = command.equals("wait");
+        boolean diagnoseMode = command.equals("diagnose");
+        boolean oneShot = waitMode || diagnoseMode;
         WaitArguments arguments = null;
-        if (waitMode) {
-            try {
-                arguments = WaitArguments.parse(Arrays.asList(args).subList(1, args.length));
-            } catch (IllegalArgumentException e) {
-                System.err.println(Printable.escape("cloudsql-guard: " + e.getMessage()));
-                return WaitVerdict.BAD_CONFIGURATION;
+        DiagnoseArguments diagnosis = null;
+        try {
+            List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+            if (waitMode) {
+                arguments = WaitArguments.parse(rest);
+            } else if (diagnoseMode) {
+                diagnosis = DiagnoseArguments.parse(rest);
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println(Printable.escape("cloudsql-guard: " + e.getMessage()));
+            return WaitVerdict.BAD_CONFIGURATION;
         }
         GuardSettings settings;
         try {
             settings = new SettingsParser().parse(ConfigReader.read(rawConfig));
-            if (!waitMode) {
+            if (!oneShot) {
                 StartupChecks.check(settings); // only the sidecar writes a state file
             }
         } catch (InvalidConfigException e) {
-            if (waitMode) {
+            if (oneShot) {
                 System.err.println("cloudsql-guard: " + e.getMessage());
             } else {
                 LOG.error(e.getMessage());
@@ -82,6 +94,9 @@ public class GuardApplication implements QuarkusApplication {
         }
         if (waitMode) {
             return waitCommand.run(settings, arguments, System.out);
+        }
+        if (diagnoseMode) {
+            return diagnoseCommand.run(settings, diagnosis, System.out);
         }
         loop.prepare(settings);
         GuardState initial = store.current();

@@ -22,14 +22,32 @@ import org.jboss.logmanager.Logger;
  * repeats counted and logged once with the count when the minute ends; all lines at most
  * {@value LogLimiter#MAX_LINES} a minute. <b>Circuit transitions are exempt</b> (a circuit's open or
  * close is never held back; the circuit's OPEN wait bounds how often they come). A daemon thread,
- * started at the first line held back, reports the counts.
+ * started at the first line held back, reports the counts;
+ * <li>once the guard is stopping, Netty's ERROR that a listener could not be notified on an event
+ * loop already shut down is dropped: a probe that hung on an unresponsive server has a request in
+ * flight that only the stop ends, and its last notification finds the loop gone. That is the stop,
+ * not a failure.
  * </ul>
+ * (A request the HTTP server refuses before any route, such as one without {@code Host}, is answered by
+ * {@code api/RequestFilter}'s failure handler, before Quarkus's error handler could log it.)
  */
 @LoggingFilter(name = "guard-log")
 public final class GuardLogFilter implements Filter {
 
     /** The logger of the guard's own lines; its circuit transitions carry the MDC field {@code to}. */
     static final String GUARD_LOGGER = "dev.cloudsqlguard";
+    static final String REJECTED_NOTIFICATION = "io.netty.util.concurrent.DefaultPromise.rejectedExecution";
+
+    private static volatile boolean stopping;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(GuardLogFilter::stopping, "guard-log-stopping"));
+    }
+
+    /** The guard is stopping (a signal, or the runtime's shutdown): from now on, see the class comment. */
+    static void stopping() {
+        stopping = true;
+    }
 
     private static final LogLimiter<ExtLogRecord> LIMITER = new LogLimiter<>(System::nanoTime);
     private static ScheduledExecutorService reporter;
@@ -51,6 +69,9 @@ public final class GuardLogFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
+        if (stopping && REJECTED_NOTIFICATION.equals(record.getLoggerName())) {
+            return false;
+        }
         if (!(record instanceof ExtLogRecord ext)) {
             return true;
         }

@@ -9,9 +9,9 @@ import java.util.Optional;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Process entry point. The sidecar (no arguments) and the one-shot {@code wait} command share
- * the executable; {@code wait} must not open the HTTP port (a sidecar beside it may own 8090)
- * and keeps the console for its own verdict lines, so it adjusts Quarkus before it starts.
+ * Process entry point. The sidecar (no arguments) and the one-shot {@code wait} and {@code diagnose}
+ * commands share the executable; a command must not open the HTTP port (a sidecar beside it may own
+ * 8090) and keeps the console for its own lines, so it adjusts Quarkus before it starts.
  */
 @QuarkusMain
 public class GuardMain {
@@ -26,7 +26,7 @@ public class GuardMain {
             System.exit(WaitVerdict.BAD_CONFIGURATION);
             return;
         }
-        if (args.length > 0 && args[0].equals("wait")) {
+        if (args.length > 0 && (args[0].equals("wait") || args[0].equals("diagnose"))) {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty("quarkus.log.level", "WARN");
         }

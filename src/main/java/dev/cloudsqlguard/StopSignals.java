@@ -23,6 +23,7 @@ final class StopSignals {
         for (String name : List.of("TERM", "INT")) {
             try {
                 Signal.handle(new Signal(name), s -> {
+                    GuardLogFilter.stopping();
                     LOG.infof("SIG%s received: stopping", name);
                     Quarkus.asyncExit(0);
                 });

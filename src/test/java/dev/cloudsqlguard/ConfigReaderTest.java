@@ -77,7 +77,7 @@ class ConfigReaderTest {
         GuardSettings settings = new SettingsParser().parse(raw);
         assertThat(settings.targets().get(0).endpoint())
                 .isEqualTo(new Endpoint.UnixSocket(java.nio.file.Path.of("/cloudsql/p:r:i/.s.PGSQL.5432"), 5432));
-        assertThat(settings.probe().interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.probe().interval()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.targets().get(0).database()).isEqualTo("postgres");
         assertThat(settings.signal().webhook().queueSize()).isEqualTo(256);
     }

@@ -79,7 +79,7 @@ public record WaitArguments(Duration timeout, List<String> command, Optional<Str
     }
 
     /** An argument shown in a message: control characters escaped, so it stays one line. */
-    private static String printable(String s) {
+    static String printable(String s) {
         StringBuilder out = new StringBuilder();
         s.codePoints().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c)
                 : new String(Character.toChars(c))));

@@ -35,7 +35,7 @@ public final class WaitVerdict {
     public static boolean rejecting(Reason reason) {
         return switch (reason) {
             case SERVER_STARTING, SERVER_SHUTTING_DOWN, TOO_MANY_CONNECTIONS, AUTH_FAILED, DATABASE_MISSING,
-                    READ_ONLY, NOT_A_REPLICA, QUERY_FAILED, TLS_REQUIRED, TLS_UNAVAILABLE, TLS_FAILED -> true;
+                    READ_ONLY, NOT_A_REPLICA, REPLICA_LAGGING, QUERY_FAILED, TLS_REQUIRED, TLS_UNAVAILABLE, TLS_FAILED -> true;
             default -> false;
         };
     }

@@ -79,13 +79,25 @@ public final class Catalogue {
             "PEM client certificate (Cloud SQL `TRUSTED_CLIENT_CERTIFICATE_REQUIRED`, `hostssl ... cert`)");
     public static final Property<Path> TARGET_SSL_KEY = target("ssl-key", null, absoluteFile(),
             "its unencrypted PEM private key (PKCS#8, RSA or EC); checked against the certificate at startup");
+    public static final Property<Duration> TARGET_MAX_REPLICATION_LAG = target("max-replication-lag", null,
+            duration(MS_1), "a server in recovery (a replica) whose replay is further behind than this fails its probes "
+                    + "with `replica_lagging`, so its circuit opens like any degradation (needs a user)");
 
     // ---- probe --------------------------------------------------------------------------
 
-    public static final Property<Duration> PROBE_INTERVAL = guardWide("guard.probe.interval", "2s", duration(MS_10),
-            "pause between probes while healthy");
+    public static final Property<Duration> PROBE_INTERVAL = guardWide("guard.probe.interval", "500ms", duration(MS_10),
+            "pause between probes while healthy (with a user, a probe is then one round trip on the kept session: no new "
+                    + "connection, no fork on the server)");
     public static final Property<Duration> PROBE_TIMEOUT = guardWide("guard.probe.timeout", "1s", duration(MS_10),
             "bound on **every** stage (connect, handshake, query — the PostgreSQL client bounds neither the login nor a query by itself)");
+    public static final Property<Duration> PROBE_SESSION_TIMEOUT = guardWide("guard.probe.session-timeout", "300ms",
+            duration(MS_10), "bound on a probe's round trip on the kept session (normally about a millisecond); past it "
+                    + "the probe fails with `query_timeout` and the next one walks a new connection at once (capped by "
+                    + "the timeout above)");
+    public static final Property<Duration> PROBE_NEW_CONNECTION_INTERVAL = guardWide("guard.probe.new-connection-interval",
+            "30s", duration(MS_10), "while the kept session is healthy, how often a probe also walks a **new** connection "
+                    + "(socket, connect, handshake) to prove the app can still open one; every probe does at startup, at "
+                    + "once after a failed or slow probe, and for a target without a user");
     public static final Property<Duration> PROBE_STARTUP_INTERVAL = guardWide("guard.probe.startup-interval", "100ms",
             duration(MS_10), "pause between probes until the first success; on top of that the guard watches the socket "
                     + "directory and probes the moment the socket appears");
@@ -94,8 +106,13 @@ public final class Catalogue {
     public static final Property<String> PROBE_QUERY = guardWide("guard.probe.query", "SELECT 1", nonEmptyText(),
             "statement of the query stage");
     public static final Property<Duration> PROBE_SESSION_MAX_AGE = guardWide("guard.probe.session-max-age", "10m",
-            duration(S_1), "the kept session is re-opened after this long, so a rotated or revoked password shows up "
-                    + "as `auth_failed` within that time");
+            duration(S_1), "the kept session is re-opened after this long (at the next walk, whose new connection its "
+                    + "login then is), so a rotated or revoked password shows up as `auth_failed` within that time and one "
+                    + "new-connection interval");
+
+    public static final Property<Float> PROBE_HEADROOM_WARNING = guardWide("guard.probe.headroom-warning", "10",
+            percent(), "warn (status, one log line, metric) when the free connection slots fall under this % of the usable "
+                    + "limit; readiness is not affected, the database still answers");
 
     // ---- circuit ------------------------------------------------------------------------
 
@@ -144,8 +161,9 @@ public final class Catalogue {
     public static final List<Property<?>> ALL = List.of(
             TARGET_INSTANCE, TARGET_SOCKET_DIR, TARGET_SOCKET, TARGET_HOST, TARGET_PORT, TARGET_NAME, TARGET_DATABASE,
             TARGET_USER, TARGET_PASSWORD, TARGET_PASSWORD_FILE, TARGET_ROLE, TARGET_REQUIRE_PRIMARY, TARGET_REQUIRED,
-            TARGET_SSL_MODE, TARGET_SSL_ROOT_CERT, TARGET_SSL_CERT, TARGET_SSL_KEY,
-            PROBE_INTERVAL, PROBE_TIMEOUT, PROBE_STARTUP_INTERVAL, PROBE_SLOW_THRESHOLD, PROBE_QUERY, PROBE_SESSION_MAX_AGE,
+            TARGET_SSL_MODE, TARGET_SSL_ROOT_CERT, TARGET_SSL_CERT, TARGET_SSL_KEY, TARGET_MAX_REPLICATION_LAG,
+            PROBE_INTERVAL, PROBE_TIMEOUT, PROBE_SESSION_TIMEOUT, PROBE_NEW_CONNECTION_INTERVAL, PROBE_STARTUP_INTERVAL,
+            PROBE_SLOW_THRESHOLD, PROBE_QUERY, PROBE_SESSION_MAX_AGE, PROBE_HEADROOM_WARNING,
             CIRCUIT_WINDOW_SIZE, CIRCUIT_MINIMUM_PROBES, CIRCUIT_FAILURE_RATE_THRESHOLD, CIRCUIT_SLOW_RATE_THRESHOLD,
             CIRCUIT_OPEN_WAIT, CIRCUIT_OPEN_WAIT_SPREAD, CIRCUIT_HALF_OPEN_PROBES, CIRCUIT_RECHECK_INTERVAL,
             SIGNAL_STATE_FILE, SIGNAL_SSE_KEEP_ALIVE, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_TIMEOUT, WEBHOOK_MAX_ATTEMPTS,

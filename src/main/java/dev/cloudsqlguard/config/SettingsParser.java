@@ -10,9 +10,12 @@ import static dev.cloudsqlguard.config.Catalogue.CIRCUIT_OPEN_WAIT_SPREAD;
 import static dev.cloudsqlguard.config.Catalogue.CIRCUIT_RECHECK_INTERVAL;
 import static dev.cloudsqlguard.config.Catalogue.CIRCUIT_SLOW_RATE_THRESHOLD;
 import static dev.cloudsqlguard.config.Catalogue.CIRCUIT_WINDOW_SIZE;
+import static dev.cloudsqlguard.config.Catalogue.PROBE_HEADROOM_WARNING;
 import static dev.cloudsqlguard.config.Catalogue.PROBE_INTERVAL;
+import static dev.cloudsqlguard.config.Catalogue.PROBE_NEW_CONNECTION_INTERVAL;
 import static dev.cloudsqlguard.config.Catalogue.PROBE_QUERY;
 import static dev.cloudsqlguard.config.Catalogue.PROBE_SESSION_MAX_AGE;
+import static dev.cloudsqlguard.config.Catalogue.PROBE_SESSION_TIMEOUT;
 import static dev.cloudsqlguard.config.Catalogue.PROBE_SLOW_THRESHOLD;
 import static dev.cloudsqlguard.config.Catalogue.PROBE_STARTUP_INTERVAL;
 import static dev.cloudsqlguard.config.Catalogue.PROBE_TIMEOUT;
@@ -141,8 +144,10 @@ public final class SettingsParser {
 
     private static ProbeSettings probe(ConfigValues v) {
         return new ProbeSettings(v.valueOrDefault(PROBE_INTERVAL), v.valueOrDefault(PROBE_TIMEOUT),
+                v.valueOrDefault(PROBE_SESSION_TIMEOUT), v.valueOrDefault(PROBE_NEW_CONNECTION_INTERVAL),
                 v.valueOrDefault(PROBE_STARTUP_INTERVAL), v.valueOrDefault(PROBE_SLOW_THRESHOLD),
-                v.valueOrDefault(PROBE_QUERY), v.valueOrDefault(PROBE_SESSION_MAX_AGE));
+                v.valueOrDefault(PROBE_QUERY), v.valueOrDefault(PROBE_SESSION_MAX_AGE),
+                v.valueOrDefault(PROBE_HEADROOM_WARNING));
     }
 
     private static CircuitSettings circuit(ConfigValues v) {

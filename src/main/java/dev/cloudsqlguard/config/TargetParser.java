@@ -1,6 +1,7 @@
 package dev.cloudsqlguard.config;
 
 import static dev.cloudsqlguard.config.Catalogue.TARGET_DATABASE;
+import static dev.cloudsqlguard.config.Catalogue.TARGET_MAX_REPLICATION_LAG;
 import static dev.cloudsqlguard.config.Catalogue.TARGET_NAME;
 import static dev.cloudsqlguard.config.Catalogue.TARGET_PASSWORD;
 import static dev.cloudsqlguard.config.Catalogue.TARGET_PASSWORD_FILE;
@@ -11,6 +12,7 @@ import static dev.cloudsqlguard.config.Catalogue.TARGET_USER;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -43,8 +45,13 @@ final class TargetParser {
         if (name.length() > 128 || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             t.problem(TARGET_NAME, "must be at most 128 printable ASCII characters");
         }
+        Optional<Duration> maxLag = t.value(TARGET_MAX_REPLICATION_LAG);
+        if (maxLag.isPresent() && user.isEmpty()) {
+            t.problem(TARGET_MAX_REPLICATION_LAG, "needs " + t.key(TARGET_USER)
+                    + ": only the query stage can read a replica's lag");
+        }
         return new TargetSettings(name, resolved.endpoint(), database, user, password, role,
-                t.valueOrDefault(TARGET_REQUIRED), new TlsParser(t, files).parse(resolved.endpoint()));
+                t.valueOrDefault(TARGET_REQUIRED), new TlsParser(t, files).parse(resolved.endpoint()), maxLag);
     }
 
     /** {@code role}, or the deprecated {@code require-primary=true} as {@code role=primary}. */

@@ -1,5 +1,6 @@
 package dev.cloudsqlguard.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param role     what the server must be: any, a primary, or a replica
  * @param required whether the target gates started and ready (an optional one is only reported)
  * @param tls      how the probes use TLS ({@link TlsSettings#NONE} on a socket)
+ * @param maxReplicationLag a server in recovery further behind than this fails its probes ({@code replica_lagging})
  */
 public record TargetSettings(
         String name,
@@ -23,7 +25,8 @@ public record TargetSettings(
         Optional<PasswordSource> password,
         Role role,
         boolean required,
-        TlsSettings tls) {
+        TlsSettings tls,
+        Optional<Duration> maxReplicationLag) {
 
     /** User name sent in the credential-free handshake's StartupMessage. */
     public String handshakeUser() {

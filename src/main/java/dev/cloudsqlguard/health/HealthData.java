@@ -3,6 +3,7 @@ package dev.cloudsqlguard.health;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.TargetState;
+import dev.cloudsqlguard.state.Verdicts;
 import java.util.function.BiConsumer;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
@@ -45,6 +46,7 @@ final class HealthData {
             s.append(" latency_ms=").append(r.total().toMillis());
         });
         s.append(" consecutive_failures=").append(t.consecutiveFailures());
+        Verdicts.of(t).ifPresent(v -> s.append(" layer=").append(v.layer().code()));
         s.append(" endpoint=").append(t.endpoint());
         t.reason().flatMap(reason -> reason.action()).ifPresent(action -> s.append(" action: ").append(action));
         return s.toString();
@@ -57,6 +59,11 @@ final class HealthData {
         b.withData("consecutive_failures", t.consecutiveFailures());
         b.withData("last_success", t.lastSuccess().map(Object::toString).orElse("never"));
         b.withData("circuit", t.circuit().state().code());
+        Verdicts.of(t).ifPresent(v -> {
+            b.withData("layer", v.layer().code());
+            b.withData("verdict", v.summary());
+            b.withData("hint", v.hint());
+        });
         t.reason().ifPresent(reason -> {
             b.withData("explanation", reason.explanation());
             reason.action().ifPresent(action -> b.withData("action", action));

@@ -21,6 +21,10 @@ import java.util.Optional;
  * @param total     time of the whole probe
  * @param at        when the probe finished
  * @param tls       the TLS session the probe negotiated, if it did
+ * @param reading   what the kept session read about the server (connections, recovery, lag), when the
+ *                  probe got that far
+ * @param authentication the authentication the server asked for at the handshake ({@code SCRAM-SHA-256},
+ *                  {@code md5}, {@code trust}...), when the probe walked that far
  */
 public record ProbeResult(
         String target,
@@ -32,12 +36,15 @@ public record ProbeResult(
         Map<Stage, Duration> latencies,
         Duration total,
         Instant at,
-        Optional<TlsSession> tls) {
+        Optional<TlsSession> tls,
+        Optional<ServerReading> reading,
+        Optional<String> authentication) {
 
-    /** A result of a probe that negotiated no TLS. */
+    /** A result of a probe that negotiated no TLS and read nothing about the server. */
     public ProbeResult(String target, Outcome outcome, Stage stage, Optional<Reason> reason, Optional<String> sqlState,
             String detail, Map<Stage, Duration> latencies, Duration total, Instant at) {
-        this(target, outcome, stage, reason, sqlState, detail, latencies, total, at, Optional.empty());
+        this(target, outcome, stage, reason, sqlState, detail, latencies, total, at, Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public ProbeResult {
@@ -49,6 +56,8 @@ public record ProbeResult(
         Objects.requireNonNull(total, "total");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(reading, "reading");
+        Objects.requireNonNull(authentication, "authentication");
         if (outcome == Outcome.FAILED && reason.isEmpty()) {
             throw new IllegalArgumentException("a failed probe needs a reason");
         }
@@ -59,6 +68,14 @@ public record ProbeResult(
         copy.putAll(latencies);
         latencies = Collections.unmodifiableMap(copy);
         detail = detail == null ? "" : detail;
+    }
+
+    /**
+     * True when this probe walked the path on a new connection (it has a {@code socket} stage); false
+     * for a probe that was one round trip on the kept session.
+     */
+    public boolean walkedNewConnection() {
+        return latencies.containsKey(Stage.SOCKET);
     }
 
     public boolean succeeded() {

@@ -35,6 +35,8 @@ public enum Reason {
     DATABASE_MISSING(Stage.QUERY, true, "the database does not exist (3D000)"),
     READ_ONLY(Stage.QUERY, false, "the server is a read-only replica or in recovery, and a primary is required"),
     NOT_A_REPLICA(Stage.QUERY, false, "the server is not in recovery, and a replica is required (a promoted replica, or the wrong host)"),
+    REPLICA_LAGGING(Stage.QUERY, false, "the replica answers, but its replay is further behind the primary than "
+            + "max-replication-lag: reads there are stale"),
     QUERY_TIMEOUT(Stage.QUERY, false, "the probe query did not complete within the timeout"),
     QUERY_FAILED(Stage.QUERY, false, "the probe query failed");
 

@@ -2,10 +2,12 @@ package dev.cloudsqlguard.signal;
 
 import dev.cloudsqlguard.circuit.CircuitState;
 import dev.cloudsqlguard.circuit.CircuitTransition;
+import dev.cloudsqlguard.config.Catalogue;
 import dev.cloudsqlguard.config.GuardSettings;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.Stage;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
@@ -25,11 +27,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every Prometheus metric of the guard, in one place (all named {@code guard_…}): probe latency by
  * stage, probes by outcome and reason, circuit state and transitions, target up, last success, the
- * startup gate, and the webhooks' queue depth and results. Label values come only from fixed vocabularies
+ * server's connections, headroom and replication lag, the startup gate, and the webhooks' queue depth
+ * and results. Label values come only from fixed vocabularies
  * (target names from configuration, stage, outcome, reason codes, circuit states): never an
  * error message. Gauges read the published state, so a scrape never touches the database.
  */
@@ -129,9 +133,30 @@ public class GuardMetrics implements Signal {
                 .description("1 if the latest probe of the target reached the database")
                 .tags("target", target)
                 .register(registry);
+        serverGauge(target, "guard.db.connections", "Client connections in use on the target's server (latest reading; "
+                + "NaN before one)", r -> r.connectionsUsed());
+        serverGauge(target, "guard.db.connections.limit", "Connections the app can use on the target's server: "
+                + "max_connections minus the reserved slots (latest reading; NaN before one)", r -> r.connectionsLimit());
+        serverGauge(target, "guard.replication.lag.seconds", "How far the target's replay is behind its primary, 0 when "
+                + "it replayed all it received (NaN on a primary, or before a reading)",
+                r -> r.replicationLag().map(lag -> lag.toNanos() / 1e9).orElse(Double.NaN));
+        Gauge.builder("guard.db.connections.headroom.low", store, s -> target(s, target)
+                        .map(t -> t.headroomLow() ? 1.0 : 0.0).orElse(0.0))
+                .description("1 while the target's free connection slots are under " + Catalogue.PROBE_HEADROOM_WARNING.key())
+                .tags("target", target)
+                .register(registry);
         Gauge.builder("guard.last.success.timestamp.seconds", store, s -> target(s, target)
                         .flatMap(TargetState::lastSuccess).map(i -> i.toEpochMilli() / 1000.0).orElse(0.0))
                 .description("Unix time of the target's latest successful probe (0 before the first)")
+                .tags("target", target)
+                .register(registry);
+    }
+
+    /** A gauge of the target's latest server reading: NaN until a probe read one. */
+    private void serverGauge(String target, String name, String description, ToDoubleFunction<ServerReading> figure) {
+        Gauge.builder(name, store, s -> target(s, target).flatMap(TargetState::reading)
+                        .map(r -> figure.applyAsDouble(r.figures())).orElse(Double.NaN))
+                .description(description)
                 .tags("target", target)
                 .register(registry);
     }

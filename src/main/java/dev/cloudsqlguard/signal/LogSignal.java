@@ -8,14 +8,18 @@ import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.config.TlsSettings;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
+import dev.cloudsqlguard.state.Verdict;
+import dev.cloudsqlguard.state.Verdicts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -63,14 +67,14 @@ public class LogSignal implements Signal {
         for (TargetEvent event : update.events()) {
             try {
                 MDC.put("target", event.target());
-                log(event);
+                log(event, Optional.ofNullable(update.state().targets().get(event.target())).flatMap(Verdicts::of));
             } finally {
                 MDC.clear();
             }
         }
     }
 
-    private static void log(TargetEvent event) {
+    private static void log(TargetEvent event, Optional<Verdict> verdict) {
         if (event instanceof TargetEvent.Started s) {
             tag(s.result());
             LOG.infof("target %s is reachable: first successful probe in %d ms; startup gate open",
@@ -80,12 +84,24 @@ public class LogSignal implements Signal {
             tag(r);
             String sql = r.sqlState().map(s -> " [SQLSTATE " + s + "]").orElse("");
             String hint = c.to().action().map(action -> " (" + action + ")").orElse("");
-            LOG.warnf("target %s unreachable at stage %s: %s%s: %s%s", c.target(), r.stage().code(), c.to().code(), sql,
-                    r.detail(), hint);
+            String layer = verdict.map(v -> " [layer " + v.layer().code() + "] check: " + v.hint()).orElse("");
+            verdict.ifPresent(v -> MDC.put("layer", v.layer().code()));
+            LOG.warnf("target %s unreachable at stage %s: %s%s: %s%s%s", c.target(), r.stage().code(), c.to().code(), sql,
+                    r.detail(), hint, layer);
         } else if (event instanceof TargetEvent.Recovered r) {
             tag(r.result());
             LOG.infof("target %s is reachable again after %d failed probes (last reason: %s)", r.target(),
                     r.failedProbes(), r.lastReason().map(x -> x.code()).orElse("none"));
+        } else if (event instanceof TargetEvent.HeadroomChanged h) {
+            ServerReading r = h.reading();
+            if (h.low()) {
+                LOG.warnf("target %s connection headroom low: %d of %d usable connection slots in use, %d free (under "
+                        + "%s%%); once none is free, new connections are refused (53300)", h.target(),
+                        r.connectionsUsed(), r.connectionsLimit(), r.freeConnections(), percent(h.thresholdPercent()));
+            } else {
+                LOG.infof("target %s connection headroom restored: %d of %d usable connection slots in use",
+                        h.target(), r.connectionsUsed(), r.connectionsLimit());
+            }
         } else if (event instanceof TargetEvent.Transitioned t) {
             CircuitTransition x = t.transition();
             MDC.put("from", x.from().code());
@@ -99,6 +115,11 @@ public class LogSignal implements Signal {
                 LOG.info(line);
             }
         }
+    }
+
+    /** 10 as "10", 12.5 as "12.5". */
+    private static String percent(float p) {
+        return p == Math.rint(p) ? Integer.toString((int) p) : Float.toString(p);
     }
 
     private static void tag(ProbeResult r) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudsqlguard.circuit.CircuitTransition;
 import dev.cloudsqlguard.circuit.CircuitView;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.Stage;
 import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Duration;
@@ -60,8 +61,16 @@ public final class StatusDocument {
             n.putNull("reason");
             n.put("misconfigured", false);
         }
+        Verdicts.of(t).ifPresentOrElse(v -> n.set("verdict", verdict(v)), () -> n.putNull("verdict"));
         t.tls().ifPresentOrElse(s -> n.set("tls", tls(s)), () -> n.putNull("tls"));
+        t.reading().ifPresentOrElse(r -> server(n, r, t.headroomLow()), () -> {
+            n.putNull("connections");
+            n.putNull("in_recovery");
+            n.putNull("server_version");
+            n.putNull("replication_lag_seconds");
+        });
         t.lastResult().ifPresentOrElse(r -> n.set("last_probe", probe(r)), () -> n.putNull("last_probe"));
+        t.lastWalk().ifPresentOrElse(r -> n.set("last_walk", probe(r)), () -> n.putNull("last_walk"));
         ObjectNode counters = n.putObject("counters");
         counters.put("probes", t.probes());
         counters.put("failures", t.failures());
@@ -82,6 +91,29 @@ public final class StatusDocument {
             stages.put(e.getKey().code(), millis(e.getValue()));
         }
         n.put("at", r.at().toString());
+        return n;
+    }
+
+    /** The latest server reading: connections and their headroom, recovery, a replica's lag. */
+    private static void server(ObjectNode n, TargetState.Reading reading, boolean headroomLow) {
+        ServerReading r = reading.figures();
+        ObjectNode c = n.putObject("connections");
+        c.put("used", r.connectionsUsed());
+        c.put("limit", r.connectionsLimit());
+        c.put("free", r.freeConnections());
+        c.put("headroom_low", headroomLow);
+        c.put("at", reading.at().toString());
+        n.put("in_recovery", r.inRecovery());
+        n.put("server_version", r.serverVersion());
+        r.replicationLag().ifPresentOrElse(lag -> n.put("replication_lag_seconds", millis(lag) / 1000.0),
+                () -> n.putNull("replication_lag_seconds"));
+    }
+
+    public static ObjectNode verdict(Verdict v) {
+        ObjectNode n = JSON.objectNode();
+        n.put("layer", v.layer().code());
+        n.put("summary", v.summary());
+        n.put("hint", v.hint());
         return n;
     }
 

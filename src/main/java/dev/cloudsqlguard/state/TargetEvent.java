@@ -3,6 +3,7 @@ package dev.cloudsqlguard.state;
 import dev.cloudsqlguard.circuit.CircuitTransition;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.ServerReading;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -24,6 +25,13 @@ public sealed interface TargetEvent {
 
     /** A probe succeeded after a failure streak. */
     record Recovered(String target, int failedProbes, Optional<Reason> lastReason, ProbeResult result) implements TargetEvent {
+    }
+
+    /**
+     * The connection headroom crossed the warning threshold: {@code low} when the free slots fell under it,
+     * not low when they have stayed above it long enough. Readiness does not change: the database answers.
+     */
+    record HeadroomChanged(String target, boolean low, ServerReading reading, float thresholdPercent) implements TargetEvent {
     }
 
     /** The circuit changed state. */

@@ -6,7 +6,6 @@ import dev.cloudsqlguard.circuit.TargetCircuit;
 import dev.cloudsqlguard.config.CircuitSettings;
 import dev.cloudsqlguard.config.ProbeSettings;
 import dev.cloudsqlguard.config.TargetSettings;
-import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
 import dev.cloudsqlguard.probe.Reason;
 import dev.cloudsqlguard.probe.Stage;
@@ -38,7 +37,11 @@ public final class TargetTracker {
 
     private Instant startedAt;
     private ProbeResult lastResult;
+    private ProbeResult lastWalk;
     private TlsSession tls;
+    private TargetState.Reading reading;
+    private final HeadroomWatch headroom;
+    private final RecentProbes recent = new RecentProbes();
     private Instant lastSuccess;
     private int consecutiveFailures;
     private Reason reason;
@@ -55,6 +58,7 @@ public final class TargetTracker {
         this.clock = clock;
         this.circuit = new TargetCircuit(name, circuitSettings, probe.slowThreshold(), clock, random);
         this.pacer = new ProbePacer(probe, circuitSettings);
+        this.headroom = new HeadroomWatch(probe.headroomWarning());
     }
 
     /**
@@ -78,10 +82,20 @@ public final class TargetTracker {
     public List<TargetEvent> record(ProbeResult result) {
         List<TargetEvent> events = new ArrayList<>();
         probes++;
+        recent.add(result);
         lastResult = result;
+        if (result.walkedNewConnection()) {
+            lastWalk = result;
+        }
         if (result.tls().isPresent() || result.latencies().containsKey(Stage.HANDSHAKE)) {
             tls = result.tls().orElse(null); // a probe that failed before the handshake says nothing new about TLS
         }
+        result.reading().ifPresent(r -> {
+            reading = new TargetState.Reading(r, result.at());
+            if (headroom.observe(r, result.at())) {
+                events.add(new TargetEvent.HeadroomChanged(name, headroom.low(), r, headroom.thresholdPercent()));
+            }
+        });
         if (result.succeeded()) {
             if (consecutiveFailures > 0 && startedAt != null) {
                 events.add(new TargetEvent.Recovered(name, consecutiveFailures, Optional.ofNullable(reason), result));
@@ -129,14 +143,15 @@ public final class TargetTracker {
 
     /** Pause before the next tick. */
     public Duration nextDelay() {
-        Outcome last = lastResult == null ? null : lastResult.outcome();
-        return pacer.nextDelay(startedAt != null, circuit.state(), last);
+        return pacer.nextDelay(startedAt != null, circuit.state(), lastResult);
     }
 
     public TargetState state() {
         return new TargetState(name, endpoint, required, Optional.ofNullable(startedAt), Optional.ofNullable(lastResult),
+                Optional.ofNullable(lastWalk),
                 Optional.ofNullable(lastSuccess), consecutiveFailures, Optional.ofNullable(reason),
-                Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view(), Optional.ofNullable(tls));
+                Optional.ofNullable(reasonSince), probes, failures, skipped, circuit.view(), Optional.ofNullable(tls),
+                Optional.ofNullable(reading), headroom.low(), recent.summary());
     }
 
     public String name() {

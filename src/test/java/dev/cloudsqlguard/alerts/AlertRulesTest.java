@@ -48,6 +48,7 @@ class AlertRulesTest {
             "CloudSqlGuardProbesFailing",
             "CloudSqlGuardSlowHandshake",
             "CloudSqlGuardTlsCertificateExpiring",
+            "CloudSqlGuardConnectionHeadroomLow",
             "CloudSqlGuardMisconfigured");
 
     @Test

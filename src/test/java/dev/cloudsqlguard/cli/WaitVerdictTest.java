@@ -18,7 +18,7 @@ class WaitVerdictTest {
 
     private static final Set<Reason> SERVER_REFUSALS = EnumSet.of(Reason.SERVER_STARTING, Reason.SERVER_SHUTTING_DOWN,
             Reason.TOO_MANY_CONNECTIONS, Reason.AUTH_FAILED, Reason.DATABASE_MISSING, Reason.READ_ONLY, Reason.NOT_A_REPLICA,
-            Reason.QUERY_FAILED, Reason.TLS_REQUIRED, Reason.TLS_UNAVAILABLE, Reason.TLS_FAILED);
+            Reason.REPLICA_LAGGING, Reason.QUERY_FAILED, Reason.TLS_REQUIRED, Reason.TLS_UNAVAILABLE, Reason.TLS_FAILED);
 
     private static ProbeResult result(Outcome outcome, Reason reason) {
         return new ProbeResult("t", outcome, reason == null ? Stage.QUERY : reason.usualStage(),

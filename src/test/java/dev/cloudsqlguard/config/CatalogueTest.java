@@ -17,8 +17,8 @@ class CatalogueTest {
     static final String KEBAB_SEGMENT = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
 
     @Test
-    void fortyOnePropertiesWithUniqueKeysAndEnvironmentNames() {
-        assertThat(Catalogue.ALL).hasSize(41);
+    void fortyFivePropertiesWithUniqueKeysAndEnvironmentNames() {
+        assertThat(Catalogue.ALL).hasSize(45);
         Set<String> keys = new HashSet<>();
         Set<String> envNames = new HashSet<>();
         for (Property<?> p : Catalogue.ALL) {
@@ -97,7 +97,7 @@ class CatalogueTest {
                 "guard.target.port", "guard.target.name", "guard.target.database", "guard.target.user",
                 "guard.target.password", "guard.target.password-file", "guard.target.role", "guard.target.require-primary",
                 "guard.target.required", "guard.target.ssl-mode", "guard.target.ssl-root-cert", "guard.target.ssl-cert",
-                "guard.target.ssl-key");
+                "guard.target.ssl-key", "guard.target.max-replication-lag");
         assertThat(Catalogue.ALL).filteredOn(p -> !p.targetScoped()).extracting(Property::key)
                 .noneMatch(k -> k.startsWith("guard.target"));
     }

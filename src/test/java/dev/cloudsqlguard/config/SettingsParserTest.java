@@ -116,8 +116,9 @@ class SettingsParserTest {
         assertThat(t.handshakeUser()).isEqualTo("postgres");
         assertThat(t.tls()).isEqualTo(TlsSettings.NONE);
 
-        assertThat(s.probe()).isEqualTo(new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
-                Duration.ofMillis(100), Duration.ofMillis(500), "SELECT 1", Duration.ofMinutes(10)));
+        assertThat(s.probe()).isEqualTo(new ProbeSettings(Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMillis(500), "SELECT 1",
+                Duration.ofMinutes(10), 10f));
         assertThat(s.circuit()).isEqualTo(new CircuitSettings(4, 4, 50f, 75f, Duration.ofSeconds(5), 0.5, 2,
                 Duration.ofMillis(250)));
 
@@ -137,14 +138,17 @@ class SettingsParserTest {
 
     @Test
     void defaultsTableListsEveryPropertyOnceWithTheDocumentedDefaults() {
-        assertThat(Catalogue.DEFAULTS).hasSize(41);
+        assertThat(Catalogue.DEFAULTS).hasSize(45);
         assertThat(Catalogue.DEFAULTS).containsEntry("guard.target.ssl-mode", "prefer");
         assertThat(Catalogue.DEFAULTS).containsEntry("guard.probe.session-max-age", "10m");
         assertThat(Catalogue.DEFAULTS.keySet()).allMatch(k -> k.startsWith("guard.") && k.matches("[a-z.\\-]+"));
         assertThat(Catalogue.DEFAULTS)
                 .containsEntry("guard.target.socket-dir", "/cloudsql")
                 .containsEntry("guard.target.port", "5432")
-                .containsEntry("guard.probe.interval", "2s")
+                .containsEntry("guard.probe.interval", "500ms")
+                .containsEntry("guard.probe.session-timeout", "300ms")
+                .containsEntry("guard.probe.new-connection-interval", "30s")
+                .containsEntry("guard.probe.headroom-warning", "10")
                 .containsEntry("guard.circuit.window-size", "4")
                 .containsEntry("guard.admin.enabled", "false")
                 .containsEntry("guard.target.instance", null);
@@ -962,7 +966,7 @@ class SettingsParserTest {
     @Test
     void unknownKeysInTheRawMapAreIgnoredByParse() {
         GuardSettings s = parseWithInstance("guard.probe.intervall", "garbage", "quarkus.http.port", "1");
-        assertThat(s.probe().interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.probe().interval()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

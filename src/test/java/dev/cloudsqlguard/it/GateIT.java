@@ -10,6 +10,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,7 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = FixtureResource.class, restrictToAnnotatedClass = true,
         initArgs = {@ResourceArg(name = "start", value = "false"),
-                @ResourceArg(name = "guard.probe.session-max-age", value = "3s")})
+                // a changed password shows within session-max-age plus one new-connection interval
+                @ResourceArg(name = "guard.probe.session-max-age", value = "3s"),
+                @ResourceArg(name = "guard.probe.new-connection-interval", value = "2s")})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GateIT {
 
@@ -66,14 +71,14 @@ class GateIT {
         assertThat(status.getBoolean("started")).isTrue();
         assertThat(status.getString("targets[0].last_probe.stage")).isEqualTo("query");
         assertThat(status.getString("targets[0].last_probe.outcome")).isIn("ok", "slow");
-        assertThat(status.getMap("targets[0].last_probe.stages_ms")).containsOnlyKeys("socket", "connect", "handshake", "query");
+        assertThat(status.getMap("targets[0].last_walk.stages_ms")).containsOnlyKeys("socket", "connect", "handshake", "query");
         assertThat(status.getString("targets[0].circuit.state")).isEqualTo("closed");
     }
 
     @Test
     @Order(3)
     void aHangIsAHandshakeTimeoutAndOpensTheCircuit() {
-        db().pause();
+        db().freeze();
         Instant stopped = Instant.now();
         try {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> Guard.code("/q/health/ready") == 503);
@@ -112,7 +117,7 @@ class GateIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void exhaustedConnectionsAreTooManyConnections() throws Exception {
         try (AutoCloseable held = db().exhaustConnections()) {
             await().atMost(PATIENCE).until(() -> "too_many_connections".equals(Guard.reason()));
@@ -123,7 +128,42 @@ class GateIT {
     }
 
     @Test
-    @Order(7)
+    @Order(6)
+    void connectionsRunningOutAreOneWarningAndReadinessStaysUp() throws Exception {
+        Path log = Path.of("target", "quarkus.log");
+        long warningsBefore = headroomWarnings(log);
+        int limit = PgFixture.MAX_CONNECTIONS;
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Guard.status().getInt("targets[0].connections.used"))
+                .as("the kept session alone").isEqualTo(1));
+        assertThat(Guard.status().getInt("targets[0].connections.limit")).isEqualTo(limit);
+        try (AutoCloseable held = db().holdConnections(limit - 2)) { // one slot free: 8 % of 12, under 10 %
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonPath status = Guard.status();
+                assertThat(status.getBoolean("targets[0].connections.headroom_low")).isTrue();
+                assertThat(status.getInt("targets[0].connections.used")).isEqualTo(limit - 1);
+                assertThat(status.getInt("targets[0].connections.free")).isEqualTo(1);
+                assertThat(Guard.metric("guard_db_connections")).isEqualTo(limit - 1.0);
+            });
+            assertThat(Guard.metric("guard_db_connections_headroom_low")).isEqualTo(1.0);
+            assertThat(Guard.metric("guard_db_connections_limit")).isEqualTo(limit);
+            long probes = Guard.status().getLong("targets[0].counters.probes");
+            await().atMost(PATIENCE).until(() -> Guard.status().getLong("targets[0].counters.probes") >= probes + 5);
+            assertThat(headroomWarnings(log) - warningsBefore).as("one WARN line for the crossing, not one per probe")
+                    .isEqualTo(1);
+            assertThat(Guard.code("/q/health/ready")).as("the database still answers").isEqualTo(200);
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Guard.status().getInt("targets[0].connections.used"))
+                .isEqualTo(1));
+        assertThat(Guard.status().getBoolean("targets[0].connections.headroom_low")).as("held for a minute").isTrue();
+    }
+
+    private static long headroomWarnings(Path log) throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log).stream()
+                .filter(l -> l.contains("WARN") && l.contains("connection headroom low")).count() : 0;
+    }
+
+    @Test
+    @Order(8)
     void aChangedPasswordIsAuthFailedAndSaysWaitingWillNotFixIt() {
         String original = db().password();
         db().setPassword("something-else-entirely");
@@ -141,7 +181,7 @@ class GateIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aDroppedDatabaseIsDatabaseMissing() {
         db().dropDatabase(db().database());
         try {
@@ -155,7 +195,7 @@ class GateIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void adminActionsAreOffByDefault() {
         given().header("Authorization", "Bearer whatever-token-it-is-long").when().post("/guard/admin/circuit/open")
                 .then().statusCode(404);

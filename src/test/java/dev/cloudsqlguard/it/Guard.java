@@ -30,6 +30,16 @@ final class Guard {
         return status().getString("targets[0].last_probe.stage");
     }
 
+    /** The value of the one series of {@code name} (the guard's only target), from a scrape of /q/metrics. */
+    static double metric(String name) {
+        String scrape = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return scrape.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .reduce((a, b) -> {
+                    throw new AssertionError("more than one series of " + name + " in " + scrape);
+                }).orElseThrow(() -> new AssertionError("no series of " + name));
+    }
+
     static String lastOutcome() {
         return status().getString("targets[0].last_probe.outcome");
     }

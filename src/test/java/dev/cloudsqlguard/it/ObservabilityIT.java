@@ -48,7 +48,7 @@ class ObservabilityIT {
             "connect_refused", "connect_timeout", "io_error", "tls_unavailable", "tls_failed", "handshake_timeout",
             "tls_required", "server_starting",
             "server_shutting_down", "too_many_connections", "protocol_error", "auth_failed", "database_missing",
-            "read_only", "not_a_replica", "query_timeout", "query_failed");
+            "read_only", "not_a_replica", "replica_lagging", "query_timeout", "query_failed");
 
     @Test
     void aScrapePassesPromtoolAndUsesOnlyFixedLabelValues() throws Exception {

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The circuit and every channel that carries it, black-box: a hang opens the circuit and
  * readiness, status, an SSE client, a webhook receiver (checking the HMAC) and the state file all
- * say so; resuming closes it through HALF_OPEN; one slow probe does not open it, a sustained slow
- * database does; the admin endpoint needs its token.
+ * say so; resuming closes it through HALF_OPEN; one round trip over the session timeout does not open
+ * it, a sustained slow database does (its walks are slow); the admin endpoint needs its token.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = FixtureResource.class, restrictToAnnotatedClass = true, initArgs = {
@@ -81,7 +81,7 @@ class SignalsIT {
         subscribe();
         int hooksBefore = FixtureResource.webhook().deliveries().size();
         int sseBefore = sse.named("transition").size();
-        db().pause();
+        db().freeze();
         Instant stopped = Instant.now();
         try {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> Guard.code("/q/health/ready") == 503);
@@ -129,14 +129,14 @@ class SignalsIT {
 
     @Test
     @Order(4)
-    void oneSlowProbeDoesNotOpenTheCircuit() {
-        double slowBefore = slowProbes();
+    void oneRoundTripOverTheSessionTimeoutFailsOneProbeAndDoesNotOpenTheCircuit() {
+        double timeoutsBefore = probes("failed", "query_timeout");
         int transitionsBefore = sse.named("transition").size();
-        FixtureResource.slowNextProbes(1, 0.7);
-        await().atMost(PATIENCE).until(() -> slowProbes() >= slowBefore + 1);
-        long probesAfterSlow = Guard.status().getLong("targets[0].counters.probes");
-        await().atMost(PATIENCE).until(() -> Guard.status().getLong("targets[0].counters.probes") >= probesAfterSlow + 5);
-        assertThat(slowProbes()).isEqualTo(slowBefore + 1);
+        FixtureResource.slowNextProbes(1, 1.5); // the kept session's next round trip takes 1.5 s, over its 1 s bound
+        await().atMost(PATIENCE).until(() -> probes("failed", "query_timeout") >= timeoutsBefore + 1);
+        long probesAfter = Guard.status().getLong("targets[0].counters.probes");
+        await().atMost(PATIENCE).until(() -> Guard.status().getLong("targets[0].counters.probes") >= probesAfter + 5);
+        assertThat(probes("failed", "query_timeout")).isEqualTo(timeoutsBefore + 1);
         assertThat(Guard.circuit()).isEqualTo("closed");
         assertThat(sse.named("transition")).hasSize(transitionsBefore);
         assertThat(Guard.code("/q/health/ready")).isEqualTo(200);
@@ -185,10 +185,11 @@ class SignalsIT {
         await().atMost(PATIENCE).until(() -> sse.named("transition").stream().anyMatch(e -> e.data().contains("forced_open")));
     }
 
-    private static double slowProbes() {
+    private static double probes(String outcome, String reason) {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
-                .filter(l -> l.startsWith("guard_probes_total{") && l.contains("outcome=\"slow\""))
+                .filter(l -> l.startsWith("guard_probes_total{") && l.contains("outcome=\"" + outcome + "\"")
+                        && l.contains("reason=\"" + reason + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -51,6 +51,9 @@ class StopIT {
         env.put("GUARD_TARGET_DATABASE", db.database());
         env.put("GUARD_SIGNAL_STATE_FILE", stateFile.toString());
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        // the stop is the subject: generous bounds, so that a loaded machine's slow round trip is no WARN
+        env.put("GUARD_PROBE_TIMEOUT", "5s");
+        env.put("GUARD_PROBE_SESSION_TIMEOUT", "5s");
         return env;
     }
 
@@ -59,9 +62,11 @@ class StopIT {
         Path stateFile = scratch.resolve(signal + hang + ".json");
         Map<String, String> env = env(stateFile);
         if (hang) {
-            // a probe starts within 200 ms of the pause and then hangs for up to 10 s: the stop comes in the middle
+            // a probe on the kept session starts within 200 ms of the freeze and then hangs for up to 10 s: the stop
+            // comes in the middle
             env.put("GUARD_PROBE_INTERVAL", "200ms");
             env.put("GUARD_PROBE_TIMEOUT", "10s");
+            env.put("GUARD_PROBE_SESSION_TIMEOUT", "10s");
         }
         Process guard = PackagedGuard.start(env);
         guard.getOutputStream().close();
@@ -71,8 +76,8 @@ class StopIT {
             await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(stateFile)
                     && Files.readString(stateFile).contains("\"ready\":true"));
             if (hang) {
-                db.pause();
-                Thread.sleep(1500); // the next probe is under way and hangs on the stopped server
+                db.freeze();
+                Thread.sleep(1500); // the next probe is under way and hangs on the frozen server
             }
             long signalled = System.nanoTime();
             new ProcessBuilder("kill", "-" + signal, Long.toString(guard.pid())).start().waitFor();

@@ -46,7 +46,7 @@ class TlsIT {
         await().atMost(PATIENCE).until(() -> Guard.code("/q/health/ready") == 200);
         JsonPath target = JsonPath.from(Guard.status().prettify()).setRootPath("targets[0]");
         assertThat(target.getString("last_probe.stage")).isEqualTo("query");
-        assertThat(target.getMap("last_probe.stages_ms")).containsKeys("socket", "connect", "tls", "handshake", "query");
+        assertThat(target.getMap("last_walk.stages_ms")).containsKeys("socket", "connect", "tls", "handshake", "query");
         assertThat(target.getString("tls.protocol")).startsWith("TLSv1.");
         assertThat(target.getString("tls.cipher")).startsWith("TLS_");
         assertThat(target.getString("tls.verified")).isEqualTo("chain and host name");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cloudsqlguard.fixture.PgFixture;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.HashMap;
@@ -84,6 +85,53 @@ class TopologyIT {
 
     @Test
     @Order(4)
+    void aReplicaWhoseReplayIsPausedLagsAndFailsOnlyWhereALagBoundIsSet() throws InterruptedException {
+        PgFixture primary = TopologyResource.primary();
+        PgFixture replica = TopologyResource.replica();
+        primary.psql("CREATE TABLE IF NOT EXISTS lag_probe (at timestamptz)");
+        await().atMost(PATIENCE).until(() -> Double.valueOf(0.0).equals(lag("lagging"))
+                && target("lagging").getString("reason") == null);
+        assertThat(target("lagging").getBoolean("in_recovery")).isTrue();
+        assertThat((Object) target("primary").get("replication_lag_seconds")).as("a primary has no lag").isNull();
+        replica.psql("SELECT pg_wal_replay_pause()");
+        try {
+            for (int i = 0; i < 20 && !"replica_lagging".equals(target("lagging").getString("reason")); i++) {
+                primary.psql("INSERT INTO lag_probe VALUES (now())");
+                Thread.sleep(250);
+            }
+            await().atMost(PATIENCE).until(() -> "replica_lagging".equals(target("lagging").getString("reason")));
+            JsonPath lagging = target("lagging");
+            assertThat(lag("lagging")).isGreaterThan(TopologyResource.MAX_LAG_SECONDS);
+            assertThat(lagging.getString("last_probe.stage")).isEqualTo("query");
+            assertThat(lagging.getString("explanation")).contains("max-replication-lag");
+            assertThat(lagMetric("lagging")).isGreaterThan(TopologyResource.MAX_LAG_SECONDS);
+            assertThat(target("replica").getString("reason")).as("no bound: the lag is reported, not judged").isNull();
+            assertThat(lag("replica")).isGreaterThan(0.0);
+            assertThat(Guard.code("/q/health/ready")).as("lagging is optional").isEqualTo(200);
+        } finally {
+            replica.psql("SELECT pg_wal_replay_resume()");
+        }
+        await().atMost(PATIENCE).until(() -> target("lagging").getString("reason") == null
+                && Double.valueOf(0.0).equals(lag("lagging")));
+        assertThat(lagMetric("replica")).isEqualTo(0.0);
+    }
+
+    /** The target's replication_lag_seconds in /guard/status, or null. */
+    private static Double lag(String name) {
+        Number n = target(name).get("replication_lag_seconds");
+        return n == null ? null : n.doubleValue();
+    }
+
+    private static double lagMetric(String target) {
+        String scrape = RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        return scrape.lines().filter(l -> l.startsWith("guard_replication_lag_seconds{") && l.contains("target=\"" + target + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no guard_replication_lag_seconds of " + target + " in " + scrape));
+    }
+
+    @Test
+    @Order(5)
     void aPromotedReplicaIsNotAReplica() {
         TopologyResource.replica().psql("SELECT pg_promote()");
         await().atMost(PATIENCE).until(() -> "not_a_replica".equals(target("replica").getString("reason")));

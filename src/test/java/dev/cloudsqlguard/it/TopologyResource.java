@@ -27,6 +27,9 @@ public class TopologyResource implements QuarkusTestResourceLifecycleManager {
         return replica;
     }
 
+    /** The bound of the {@code lagging} target: the replica itself, with a max-replication-lag. */
+    static final int MAX_LAG_SECONDS = 2;
+
     /** {@code guard.targets.<name>.*} for a target on {@code db} as the fixture's role. */
     static Map<String, String> target(String name, PgFixture db, String role, boolean required) {
         Map<String, String> c = new LinkedHashMap<>();
@@ -50,6 +53,8 @@ public class TopologyResource implements QuarkusTestResourceLifecycleManager {
         config.putAll(target("replica", replica, "replica", true));
         config.putAll(target("primary", primary, "replica", false));
         config.putAll(target("wrongrole", replica, "primary", false));
+        config.putAll(target("lagging", replica, "replica", false));
+        config.put("guard.targets.lagging.max-replication-lag", MAX_LAG_SECONDS + "s");
         config.put("guard.targets.iam.instance", primary.instance());
         config.put("guard.targets.iam.socket-dir", primary.cloudsqlRoot().toString());
         config.put("guard.targets.iam.user", IAM_USER);

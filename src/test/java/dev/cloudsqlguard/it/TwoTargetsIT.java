@@ -64,7 +64,7 @@ class TwoTargetsIT {
     @Test
     @Order(3)
     void aHangOfTheRequiredTargetTurnsReadyDownAndDoesNotHoldUpTheOther() {
-        TwoTargetsResource.main().pause();
+        TwoTargetsResource.main().freeze();
         try {
             await().atMost(PATIENCE).until(() -> Guard.code("/q/health/ready") == 503);
             assertThat(target("main").getString("reason")).isEqualTo("handshake_timeout");

@@ -29,10 +29,11 @@ import org.junit.jupiter.api.Test;
 class TargetTrackerTest {
 
     static final TargetSettings TARGET = new TargetSettings(Results.TARGET, new Endpoint.Tcp("10.0.0.5", 5432),
-            "postgres", Optional.empty(), Optional.empty(), Role.ANY, true, TlsSettings.NONE);
-    /** interval 2s, timeout 1s, startup interval 100ms, slow threshold 500ms. */
+            "postgres", Optional.empty(), Optional.empty(), Role.ANY, true, TlsSettings.NONE, Optional.empty());
+    /** interval 2s, timeout 1s, startup interval 100ms, slow threshold 500ms, headroom warning 10 %. */
     static final ProbeSettings PROBE = new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(1),
-            Duration.ofMillis(100), Results.SLOW_THRESHOLD, "SELECT 1", Duration.ofMinutes(10));
+            Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofMillis(100), Results.SLOW_THRESHOLD, "SELECT 1",
+            Duration.ofMinutes(10), 10f);
     static final CircuitSettings CIRCUIT = TargetCircuitTest.DEFAULTS;
     static final Duration INTERVAL = Duration.ofSeconds(2);
     static final Duration STARTUP_INTERVAL = Duration.ofMillis(100);
@@ -409,8 +410,9 @@ class TargetTrackerTest {
 
     static TargetState state(String name, boolean required, boolean started, CircuitState circuit) {
         return new TargetState(name, "tcp:h:5432", required, started ? Optional.of(FakeClock.START) : Optional.empty(),
-                Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), 0, 0, 0,
-                new CircuitView(circuit, FakeClock.START, "", -1, -1, 0), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), 0, 0, 0,
+                new CircuitView(circuit, FakeClock.START, "", -1, -1, 0), Optional.empty(), Optional.empty(), false,
+                RecentProbes.Summary.NONE);
     }
 
     @Test

@@ -22,7 +22,8 @@ final class HandshakeStage {
 
     /**
      * @param encrypted whether the connection negotiated TLS (a plain one refused for want of it is {@code tls_required})
-     * @return a description of the server's acceptable answer
+     * @return the authentication the server asked for (its acceptable answer); {@code "unknown"} when it
+     *         answered with an error that still proves it is up (28P01 before any request, for instance)
      */
     String run(Connection c, String user, String database, boolean encrypted, Duration timeout) throws StageFailure {
         long deadline = c.now() + timeout.toNanos();
@@ -60,7 +61,7 @@ final class HandshakeStage {
         if (verdict.failure().isPresent()) {
             throw new StageFailure(verdict.failure().get());
         }
-        return verdict.detail();
+        return verdict.authentication() != null ? verdict.authentication() : "unknown";
     }
 
     private static StageFailure timeout(Duration timeout) {

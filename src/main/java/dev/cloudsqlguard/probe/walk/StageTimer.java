@@ -3,6 +3,7 @@ package dev.cloudsqlguard.probe.walk;
 import dev.cloudsqlguard.probe.Failure;
 import dev.cloudsqlguard.probe.Outcome;
 import dev.cloudsqlguard.probe.ProbeResult;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.Stage;
 import dev.cloudsqlguard.probe.TlsSession;
 import java.time.Clock;
@@ -27,6 +28,8 @@ public final class StageTimer {
     private Stage current;
     private long stageStart;
     private TlsSession tls;
+    private ServerReading reading;
+    private String authentication;
 
     public StageTimer(String target, Duration slowThreshold, Clock clock, LongSupplier nanoTime) {
         this.target = target;
@@ -56,6 +59,16 @@ public final class StageTimer {
         tls = session;
     }
 
+    /** What the kept session read about the server, for this probe's result (also when the reading fails it). */
+    public void read(ServerReading serverReading) {
+        reading = serverReading;
+    }
+
+    /** The authentication the server asked for at this probe's handshake. */
+    public void authentication(String method) {
+        authentication = method;
+    }
+
     /** The stage being timed, or the last one that ran. */
     public Stage stage() {
         return current;
@@ -67,7 +80,8 @@ public final class StageTimer {
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
         Outcome outcome = total.compareTo(slowThreshold) > 0 ? Outcome.SLOW : Outcome.OK;
         return new ProbeResult(target, outcome, last, Optional.empty(), Optional.empty(), detail,
-                latencies, total, clock.instant(), Optional.ofNullable(tls));
+                latencies, total, clock.instant(), Optional.ofNullable(tls), Optional.ofNullable(reading),
+                Optional.ofNullable(authentication));
     }
 
     public ProbeResult failed(Failure failure) {
@@ -75,7 +89,8 @@ public final class StageTimer {
         endCurrent();
         Duration total = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
         return new ProbeResult(target, Outcome.FAILED, failing, Optional.of(failure.reason()), failure.sqlState(),
-                failure.detail(), latencies, total, clock.instant(), Optional.ofNullable(tls));
+                failure.detail(), latencies, total, clock.instant(), Optional.ofNullable(tls), Optional.ofNullable(reading),
+                Optional.ofNullable(authentication));
     }
 
     private void endCurrent() {

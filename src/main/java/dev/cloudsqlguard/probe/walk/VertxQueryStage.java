@@ -3,10 +3,10 @@ package dev.cloudsqlguard.probe.walk;
 import dev.cloudsqlguard.config.Endpoint;
 import dev.cloudsqlguard.config.PasswordSource;
 import dev.cloudsqlguard.config.ProbeSettings;
-import dev.cloudsqlguard.config.Role;
 import dev.cloudsqlguard.config.TargetSettings;
 import dev.cloudsqlguard.config.TlsMode;
 import dev.cloudsqlguard.probe.Reason;
+import dev.cloudsqlguard.probe.ServerReading;
 import dev.cloudsqlguard.probe.StageFailure;
 import dev.cloudsqlguard.probe.wire.SqlStateClassifier;
 import io.vertx.core.Future;
@@ -24,10 +24,12 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,14 +49,16 @@ public final class VertxQueryStage implements QueryStage {
     private final String database;
     private final String user;
     private final PasswordSource password;
-    private final String query;
-    private final Role role;
+    /** The probe query and the server reading, one simple-query message. */
+    private final String statement;
     private final Duration maxAge;
     private final LongSupplier nanoTime;
     /** The same TLS as the tls stage's, or null for none. */
     private final TlsContext tls;
 
     private volatile PgConnection connection;
+    /** Closes under way of dropped sessions: {@link #close} waits for them. */
+    private final Set<Future<Void>> closing = ConcurrentHashMap.newKeySet();
     private volatile boolean broken;
     private long openedAt;
 
@@ -68,29 +72,47 @@ public final class VertxQueryStage implements QueryStage {
             return Optional.empty();
         }
         return Optional.of(new VertxQueryStage(vertx.get(), target.endpoint(), target.database(), target.user().get(),
-                target.password().orElse(null), probe.query(), target.role(), probe.sessionMaxAge(),
+                target.password().orElse(null), probe.query(), probe.sessionMaxAge(),
                 nanoTime, TlsContext.of(target.tls()).orElse(null)));
     }
 
     private VertxQueryStage(Vertx vertx, Endpoint endpoint, String database, String user, PasswordSource password,
-            String query, Role role, Duration maxAge, LongSupplier nanoTime, TlsContext tls) {
+            String query, Duration maxAge, LongSupplier nanoTime, TlsContext tls) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.database = database;
         this.user = user;
         this.password = password;
-        this.query = query;
-        this.role = role;
+        this.statement = ReadingStatement.after(query);
         this.maxAge = maxAge;
         this.nanoTime = nanoTime;
         this.tls = tls;
     }
 
     @Override
-    public String run(Duration timeout) throws StageFailure {
+    public boolean sessionHealthy() {
+        return connection != null && !broken;
+    }
+
+    @Override
+    public boolean sessionDue() {
+        return connection != null && nanoTime.getAsLong() - openedAt > maxAge.toNanos();
+    }
+
+    @Override
+    public ServerReading runOnKeptSession(Duration timeout) throws StageFailure {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        boolean expired = connection != null && nanoTime.getAsLong() - openedAt > maxAge.toNanos();
-        boolean reused = connection != null && !broken && !expired;
+        PgConnection kept = connection;
+        if (kept == null || broken) {
+            throw new StageFailure(Reason.QUERY_FAILED, "the kept session closed since the last probe");
+        }
+        return execute(kept, deadline, timeout);
+    }
+
+    @Override
+    public ServerReading run(Duration timeout) throws StageFailure {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        boolean reused = sessionHealthy() && !sessionDue();
         if (!reused) {
             dropConnection();
             connection = open(deadline, timeout);
@@ -109,16 +131,22 @@ public final class VertxQueryStage implements QueryStage {
         }
     }
 
+    /**
+     * Closes the kept session and every dropped one whose close has not completed (one abandoned
+     * by a timeout on a hung server closes only when it answers or its socket goes), and waits
+     * (briefly) for them, so that the event loop is not shut down under their last notifications.
+     */
     @Override
     public void close() {
-        PgConnection old = connection;
-        connection = null;
-        if (old != null) {
-            // wait (briefly) for the close to finish, so that the event loop is not shut down under it
+        dropConnection();
+        long deadline = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(250);
+        for (Future<Void> closing : List.copyOf(closing)) {
             try {
-                old.close().toCompletionStage().toCompletableFuture().get(250, TimeUnit.MILLISECONDS);
+                closing.toCompletionStage().toCompletableFuture().get(Math.max(0, deadline - nanoTime.getAsLong()),
+                        TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             } catch (ExecutionException | TimeoutException e) {
                 // a session that cannot close cleanly is dropped with its event loop
             }
@@ -176,30 +204,26 @@ public final class VertxQueryStage implements QueryStage {
         }
     }
 
-    private String execute(PgConnection conn, long deadline, Duration timeout) throws StageFailure {
+    private ServerReading execute(PgConnection conn, long deadline, Duration timeout) throws StageFailure {
         try {
-            await(conn.query(query).execute(), deadline);
-            if (role == Role.PRIMARY && "on".equalsIgnoreCase(first(await(conn.query("SHOW transaction_read_only")
-                    .execute(), deadline)))) {
-                throw new StageFailure(Reason.READ_ONLY, "25006", "transaction_read_only is on: this server is not a primary");
+            RowSet<Row> result = await(conn.query(statement).execute(), deadline);
+            while (result.next() != null) {
+                result = result.next(); // the probe query's own results come first: the reading is the last
             }
-            if (role == Role.REPLICA && !"true".equalsIgnoreCase(first(await(conn.query(
-                    "SELECT pg_is_in_recovery()::text").execute(), deadline)))) {
-                throw new StageFailure(Reason.NOT_A_REPLICA, "pg_is_in_recovery() is false: this server is a primary, "
-                        + "not a replica (promoted, or the wrong host)");
+            Row row = result.iterator().hasNext() ? result.iterator().next() : null;
+            if (row == null || row.size() < 6) {
+                throw new StageFailure(Reason.QUERY_FAILED, "the server reading came back empty");
             }
-            return "query succeeded";
+            return ReadingStatement.parse(row.getInteger(0), row.getInteger(1), row.getBoolean(2), row.getBoolean(3),
+                    row.getDouble(4), row.getString(5));
         } catch (TimeoutException e) {
             broken = true; // a statement may still be running on it: start afresh next time
             throw new StageFailure(Reason.QUERY_TIMEOUT, "the probe query took longer than " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             throw classify(e.getCause(), "running the probe query");
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new StageFailure(Reason.QUERY_FAILED, "reading the server's figures: " + e.getMessage());
         }
-    }
-
-    private static String first(RowSet<Row> rows) {
-        Iterator<Row> it = rows.iterator();
-        return it.hasNext() ? it.next().getString(0) : null;
     }
 
     private <T> T await(Future<T> future, long deadline) throws TimeoutException, ExecutionException, StageFailure {
@@ -259,7 +283,9 @@ public final class VertxQueryStage implements QueryStage {
         PgConnection old = connection;
         connection = null;
         if (old != null) {
-            old.close();
+            Future<Void> closed = old.close();
+            closing.add(closed);
+            closed.onComplete(done -> closing.remove(closed));
         }
     }
 }

@@ -74,14 +74,14 @@ public final class HandshakeReader {
                 return Optional.of(HandshakeVerdict.failed(Reason.PROTOCOL_ERROR, null,
                         "implausible length " + length + " for message type '" + (char) type + "'"));
             }
-            if (type == 'R') {
-                // Any authentication request (or AuthenticationOk) means a backend accepted us.
-                return Optional.of(HandshakeVerdict.accepted("server asked for authentication"));
-            }
             if (available < 1 + length) {
                 return Optional.empty();
             }
             byte[] body = Arrays.copyOfRange(data, offset + 5, offset + 1 + length);
+            if (type == 'R') {
+                // Any authentication request (or AuthenticationOk) means a backend accepted us.
+                return Optional.of(HandshakeVerdict.accepted(PgWire.authenticationMethod(body)));
+            }
             if (type == 'E') {
                 return Optional.of(fromError(body));
             }

@@ -13,11 +13,20 @@ import java.util.Optional;
  * @param failure  why the server cannot take a connection now, if it cannot
  * @param sqlState the SQLSTATE of an ErrorResponse, if the server sent one
  * @param detail   a short human-readable description (server message or parse problem)
+ * @param authentication the authentication the server asked for ({@code SCRAM-SHA-256}, {@code md5},
+ *                       {@code trust}...), when its answer was an authentication request; else null
  */
-public record HandshakeVerdict(Optional<Failure> failure, String sqlState, String detail) {
+public record HandshakeVerdict(Optional<Failure> failure, String sqlState, String detail, String authentication) {
 
-    public static HandshakeVerdict accepted(String detail) {
-        return new HandshakeVerdict(Optional.empty(), null, detail);
+    /** A verdict that carries no authentication request. */
+    public HandshakeVerdict(Optional<Failure> failure, String sqlState, String detail) {
+        this(failure, sqlState, detail, null);
+    }
+
+    /** The server asked for {@code authentication}: it would take a connection. */
+    public static HandshakeVerdict accepted(String authentication) {
+        return new HandshakeVerdict(Optional.empty(), null, "server asked for " + authentication + " authentication",
+                authentication);
     }
 
     public static HandshakeVerdict failed(Reason reason, String sqlState, String detail) {

@@ -3,12 +3,15 @@ package dev.cloudsqlguard.probe.wire;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The few pieces of the PostgreSQL frontend/backend protocol (v3) the credential-free handshake
- * needs: building a StartupMessage and reading ErrorResponse fields. Pure byte manipulation.
+ * needs: building a StartupMessage, reading ErrorResponse fields and the method an authentication
+ * request names. Pure byte manipulation.
  */
 public final class PgWire {
 
@@ -18,6 +21,43 @@ public final class PgWire {
     public static final int SSL_REQUEST_CODE = 80877103;
     /** Larger answers to a StartupMessage are not PostgreSQL: refuse to buffer them. */
     public static final int MAX_MESSAGE_LENGTH = 64 * 1024;
+
+    /**
+     * The method an Authentication message asks for, from its body (the int32 code, then for SASL
+     * the mechanisms): {@code trust} for AuthenticationOk, {@code password}, {@code md5}, {@code gss},
+     * {@code sspi}, the SASL mechanisms joined by {@code /}, or {@code method N}.
+     */
+    public static String authenticationMethod(byte[] body) {
+        if (body.length < 4) {
+            return "an unreadable";
+        }
+        int code = ByteBuffer.wrap(body, 0, 4).getInt();
+        return switch (code) {
+            case 0 -> "trust";
+            case 2 -> "kerberos";
+            case 3 -> "password";
+            case 5 -> "md5";
+            case 7 -> "gss";
+            case 9 -> "sspi";
+            case 10 -> saslMechanisms(body);
+            default -> "method " + code;
+        };
+    }
+
+    private static String saslMechanisms(byte[] body) {
+        List<String> names = new ArrayList<>();
+        int start = 4;
+        for (int i = 4; i < body.length; i++) {
+            if (body[i] == 0) {
+                if (i == start) {
+                    break;
+                }
+                names.add(new String(body, start, i - start, StandardCharsets.US_ASCII));
+                start = i + 1;
+            }
+        }
+        return names.isEmpty() ? "SASL" : String.join("/", names);
+    }
 
     private PgWire() {
     }

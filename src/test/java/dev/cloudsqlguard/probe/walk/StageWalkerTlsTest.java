@@ -82,9 +82,9 @@ class StageWalkerTlsTest {
     private static ProbeResult probe(String host, String user, String password, TlsSettings tls) {
         PgFixture db = server.db();
         TargetSettings target = new TargetSettings("t", new Endpoint.Tcp(host, PgFixture.PORT), db.database(),
-                Optional.ofNullable(user), Optional.ofNullable(password).map(PasswordSource::literal), Role.ANY, true, tls);
-        ProbeSettings settings = new ProbeSettings(Duration.ofSeconds(2), TIMEOUT, Duration.ofMillis(100),
-                Duration.ofSeconds(5), "SELECT 1", Duration.ofMinutes(10));
+                Optional.ofNullable(user), Optional.ofNullable(password).map(PasswordSource::literal), Role.ANY, true, tls, Optional.empty());
+        ProbeSettings settings = new ProbeSettings(Duration.ofSeconds(2), TIMEOUT, Duration.ofMillis(300),
+                Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(5), "SELECT 1", Duration.ofMinutes(10), 10f);
         try (StageWalker walker = new StageWalker(target, settings,
                 VertxQueryStage.of(target, settings, () -> vertx, System::nanoTime), Clock.systemUTC(), System::nanoTime)) {
             return walker.probe();

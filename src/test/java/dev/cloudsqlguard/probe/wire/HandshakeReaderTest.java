@@ -27,7 +27,7 @@ class HandshakeReaderTest {
 
     /**
      * Every answer shape: the bytes the server sends, the verdict expected, and how many bytes
-     * the reader needs before it can decide (an authentication request is decided on its header).
+     * the reader needs before it can decide (an authentication request once it is whole: it names the method).
      */
     static Stream<Arguments> answers() {
         byte[] sasl = message('R', concat(int32s(10), cstrings("SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "")));
@@ -38,10 +38,10 @@ class HandshakeReaderTest {
         byte[] negotiate = message('v', concat(int32s(0, 1), cstrings("_pq_.unknown_option")));
         byte[] hugeNotice = message('N', fields("S", "NOTICE", "C", "00000", "M", "x".repeat(10_000)));
         return Stream.of(
-                answer("AuthenticationOk", authenticationOk(), HandshakeVerdict.accepted("server asked for authentication"), 5),
-                answer("AuthenticationSASL", sasl, HandshakeVerdict.accepted("server asked for authentication"), 5),
-                answer("AuthenticationMD5Password", md5, HandshakeVerdict.accepted("server asked for authentication"), 5),
-                answer("AuthenticationCleartextPassword", cleartext, HandshakeVerdict.accepted("server asked for authentication"), 5),
+                answer("AuthenticationOk", authenticationOk(), HandshakeVerdict.accepted("trust"), 9),
+                answer("AuthenticationSASL", sasl, HandshakeVerdict.accepted("SCRAM-SHA-256/SCRAM-SHA-256-PLUS"), sasl.length),
+                answer("AuthenticationMD5Password", md5, HandshakeVerdict.accepted("md5"), md5.length),
+                answer("AuthenticationCleartextPassword", cleartext, HandshakeVerdict.accepted("password"), 9),
                 answer("57P03 starting up", starting,
                         HandshakeVerdict.failed(Reason.SERVER_STARTING, "57P03", "the database system is starting up"),
                         starting.length),
@@ -74,14 +74,14 @@ class HandshakeReaderTest {
                         HandshakeVerdict.failed(Reason.SERVER_STARTING, "57P03", "the database system is starting up"),
                         notice.length + starting.length),
                 answer("NoticeResponse then AuthenticationOk", concat(notice, authenticationOk()),
-                        HandshakeVerdict.accepted("server asked for authentication"), notice.length + 5),
+                        HandshakeVerdict.accepted("trust"), notice.length + 9),
                 answer("NegotiateProtocolVersion then AuthenticationOk", concat(negotiate, authenticationOk()),
-                        HandshakeVerdict.accepted("server asked for authentication"), negotiate.length + 5),
+                        HandshakeVerdict.accepted("trust"), negotiate.length + 9),
                 answer("NegotiateProtocolVersion, NoticeResponse, ErrorResponse", concat(negotiate, notice, starting),
                         HandshakeVerdict.failed(Reason.SERVER_STARTING, "57P03", "the database system is starting up"),
                         negotiate.length + notice.length + starting.length),
                 answer("empty NoticeResponse (length 4) then AuthenticationOk", concat(message('N', new byte[0]), authenticationOk()),
-                        HandshakeVerdict.accepted("server asked for authentication"), 5 + 5),
+                        HandshakeVerdict.accepted("trust"), 5 + 9),
                 answer("10 KB NoticeResponse then ErrorResponse", concat(hugeNotice, starting),
                         HandshakeVerdict.failed(Reason.SERVER_STARTING, "57P03", "the database system is starting up"),
                         hugeNotice.length + starting.length));
@@ -148,14 +148,26 @@ class HandshakeReaderTest {
     void acceptedVerdicts() {
         HandshakeVerdict ok = new HandshakeReader().feed(ByteBuffer.wrap(authenticationOk())).orElseThrow();
         assertThat(ok.reason()).isEmpty();
-        assertThat(ok.reason()).isEmpty();
         assertThat(ok.sqlState()).isNull();
+        assertThat(ok.authentication()).isEqualTo("trust");
+        assertThat(ok.detail()).isEqualTo("server asked for trust authentication");
 
         HandshakeVerdict badPassword = new HandshakeReader()
                 .feed(ByteBuffer.wrap(errorResponse("28P01", "password authentication failed for user \"x\"")))
                 .orElseThrow();
         assertThat(badPassword.reason()).isEmpty();
         assertThat(badPassword.sqlState()).isEqualTo("28P01");
+        assertThat(badPassword.authentication()).isNull();
+    }
+
+    @Test
+    void theAuthenticationMethodIsReadFromTheRequest() {
+        assertThat(PgWire.authenticationMethod(int32s(10))).as("SASL without mechanisms").isEqualTo("SASL");
+        assertThat(PgWire.authenticationMethod(concat(int32s(10), cstrings("SCRAM-SHA-256", ""))))
+                .isEqualTo("SCRAM-SHA-256");
+        assertThat(PgWire.authenticationMethod(int32s(7))).isEqualTo("gss");
+        assertThat(PgWire.authenticationMethod(int32s(42))).isEqualTo("method 42");
+        assertThat(PgWire.authenticationMethod(new byte[] {0, 0})).isEqualTo("an unreadable");
     }
 
     @Test
