@@ -26,7 +26,11 @@ import org.jboss.logmanager.Logger;
  * <li>once the guard is stopping, Netty's ERROR that a listener could not be notified on an event
  * loop already shut down is dropped: a probe that hung on an unresponsive server has a request in
  * flight that only the stop ends, and its last notification finds the loop gone. That is the stop,
- * not a failure.
+ * not a failure;
+ * <li>Netty's WARN that a write's promise "has failed already" because the channel was closed is
+ * dropped: a client that leaves while an answer is being written (an SSE subscriber that connects and
+ * hangs up at once) has its write fail twice, and any client could otherwise write a WARN per
+ * connection.
  * </ul>
  * (A request the HTTP server refuses before any route, such as one without {@code Host}, is answered by
  * {@code api/RequestFilter}'s failure handler, before Quarkus's error handler could log it.)
@@ -37,6 +41,7 @@ public final class GuardLogFilter implements Filter {
     /** The logger of the guard's own lines; its circuit transitions carry the MDC field {@code to}. */
     static final String GUARD_LOGGER = "dev.cloudsqlguard";
     static final String REJECTED_NOTIFICATION = "io.netty.util.concurrent.DefaultPromise.rejectedExecution";
+    static final String CHANNEL_CONTEXT = "io.netty.channel.AbstractChannelHandlerContext";
 
     private static volatile boolean stopping;
 
@@ -75,6 +80,9 @@ public final class GuardLogFilter implements Filter {
         if (!(record instanceof ExtLogRecord ext)) {
             return true;
         }
+        if (CHANNEL_CONTEXT.equals(record.getLoggerName()) && closedChannelWrite(ext.getFormattedMessage())) {
+            return false;
+        }
         Object[] last = LAST.get();
         if (last[0] == record) {
             return (Boolean) last[1];
@@ -106,6 +114,12 @@ public final class GuardLogFilter implements Filter {
             ext.setParameters(null);
         }
         return true;
+    }
+
+    /** Netty's "failed already" warning about a write to a channel the peer closed. */
+    static boolean closedChannelWrite(String message) {
+        return message != null && message.startsWith("Failed to mark a promise as failure because it has failed already")
+                && message.contains("ClosedChannelException");
     }
 
     /** Circuit transitions (LogSignal puts the state they go to in the MDC): never held back. */

@@ -98,6 +98,17 @@ class GuardLogFilterTest {
     }
 
     @Test
+    void nettysWarningAboutAWriteToAChannelTheClientClosedIsDroppedAndOthersAreKept() {
+        ExtLogRecord closed = record(GuardLogFilter.CHANNEL_CONTEXT, "Failed to mark a promise as failure because it has "
+                + "failed already: DefaultChannelPromise@46cea0e1(failure: io.netty.channel.StacklessClosedChannelException), "
+                + "unnotified cause: io.netty.channel.StacklessClosedChannelException");
+        assertThat(filter.isLoggable(closed)).isFalse();
+        ExtLogRecord other = record(GuardLogFilter.CHANNEL_CONTEXT, "Failed to mark a promise as failure because it has "
+                + "failed already: DefaultChannelPromise@1(failure: java.lang.IllegalStateException) " + System.nanoTime());
+        assertThat(filter.isLoggable(other)).as("another cause").isTrue();
+    }
+
+    @Test
     void theKeySetsNumbersAsideButNotNamesOrExceptions() {
         ExtLogRecord a = record("x", "after %d probes of %s", 3, "db1");
         ExtLogRecord b = record("x", "after %d probes of %s", 4, "db1");

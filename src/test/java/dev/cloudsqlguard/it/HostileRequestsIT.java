@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What a hostile or broken client can do to the packaged guard (jar or native): a battery of raw
  * requests (bad request lines and HTTP versions, missing, doubled and broken headers, smuggling
- * attempts, oversized lines and headers, other protocols, resets) and every method but GET and HEAD on
- * the read-only endpoints. Each gets an answer below 500 (a 4xx where the request is broken, the same on
+ * attempts, oversized lines and headers, other protocols, incomplete requests), SSE subscribers that
+ * hang up at once, and every method but GET and HEAD on the read-only endpoints. Each gets an answer below 500 (a 4xx where the request is broken, the same on
  * the JVM and native), nothing the client sent comes back longer than the guard's bounds, and the
  * guard's log gains no ERROR or WARN line and no stack trace from any of them.
  */
@@ -53,6 +53,7 @@ class HostileRequestsIT {
      */
     private static final int LINE_LIMIT = 1024;
     /** A status line (its version may be the client's made-up one). */
+    private static final int SSE_HANG_UPS = 50;
     private static final Pattern STATUS = Pattern.compile("\\S+ (\\d{3})( .*)?");
 
     private static Hostile bad(String name, int status, String bytes) {
@@ -287,10 +288,16 @@ class HostileRequestsIT {
             }
         }
         assertThat(failures).as("hostile requests answered wrongly").isEmpty();
+        // SSE subscribers that hang up as soon as the stream starts: the state event is written after they left
+        for (int i = 0; i < SSE_HANG_UPS; i++) {
+            String head = send("GET /guard/events HTTP/1.1\r\n" + H + "Accept: text/event-stream\r\n\r\n", false);
+            assertThat(head).as("SSE subscriber %d", i).startsWith("HTTP/1.1 200");
+        }
         // the guard still answers, and its log gained nothing loud
         assertThat(given().when().get("/q/health/ready").statusCode()).isEqualTo(200);
         List<String> added = Files.readAllLines(log).stream().skip(before).toList();
-        System.out.printf("HostileRequestsIT: %d raw requests; the log gained %d lines%n", battery.size(), added.size());
+        System.out.printf("HostileRequestsIT: %d raw requests and %d SSE hang-ups; the log gained %d lines%n", battery.size(),
+                SSE_HANG_UPS, added.size());
         assertThat(added).as("log lines the hostile requests caused").noneMatch(HostileRequestsIT::loud);
     }
 
