@@ -665,7 +665,34 @@ STEADY = SteadyState()
 
 def bench_footprint(args, runtimes, base, report):
     pg = STEADY.server(base)
-    foot_rows = []
+    foot_rows, notes = [], []
+
+    def rss_under_wrk(runtime, artifact):
+        """Peak RSS of a fresh guard during 30 s of wrk on /q/health/ready, wrk's errors, and OutOfMemoryErrors logged."""
+        g = Guard(runtime, artifact, pg, base, args.port, name="footwrk").start()
+        try:
+            g.wait_code("/q/health/ready", 200)
+            peak, done = [g.rss_mb()], threading.Event()
+
+            def sample():
+                while not done.wait(0.2):
+                    peak.append(g.rss_mb())
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            out = subprocess.run(["wrk", "-t2", f"-c{args.wrk_connections}", "-d30s",
+                                  f"http://127.0.0.1:{g.port}/q/health/ready"],
+                                 check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
+            done.set()
+            sampler.join()
+            result = parse_wrk(out)
+            socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+            result["socket_errors"] = sum(int(x) for x in socket_errors.groups()) if socket_errors else 0
+        finally:
+            g.stop()
+        with open(g.logfile, errors="replace") as f:
+            result["oom"] = f.read().count("OutOfMemoryError")
+        return max(peak), result
+
     for runtime, artifact in runtimes:
         started_in, to_open = [], []
         for trial in range(args.trials):  # boot time: several fresh starts against a running database
@@ -677,12 +704,21 @@ def bench_footprint(args, runtimes, base, report):
             finally:
                 g.stop()
         rss = STEADY.minute(args, runtime, artifact, base)["rss"]
-        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB"])
-        log(f"footprint {runtime}: started in {summary(started_in)['median']:.0f} ms, RSS {rss:.0f} MB")
+        under_wrk, w = rss_under_wrk(runtime, artifact)
+        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB", f"{under_wrk:.0f} MB"])
+        notes.append(f"{runtime} under wrk: {w['requests']} requests ({w['rps']:.0f} req/s), {w['non2xx']} non-2xx, "
+                     f"{w['socket_errors']} socket errors, {w['oom']} OutOfMemoryError in the guard's log.")
+        log(f"footprint {runtime}: started in {summary(started_in)['median']:.0f} ms, RSS {rss:.0f} MB, "
+            f"{under_wrk:.0f} MB under wrk")
     report.table("4. Footprint",
-                 ["guard", "Quarkus `started in`", "process start → gate open (database up)", f"RSS after {args.minute} s of probing"],
-                 foot_rows, [f"{args.trials} fresh starts each; the JVM runs `java -jar` with the JDK's default heap "
-                             "settings" + (f" and `{os.environ['BENCH_JAVA_OPTS']}`" if os.environ.get("BENCH_JAVA_OPTS") else "") + "."])
+                 ["guard", "Quarkus `started in`", "process start → gate open (database up)", f"RSS after {args.minute} s of probing",
+                  "RSS during 30 s of wrk (peak)"],
+                 foot_rows, [f"{args.trials} fresh starts each; the JVM runs "
+                             + (f"`java {os.environ['BENCH_JAVA_OPTS']} -jar` (the README's command)" if os.environ.get("BENCH_JAVA_OPTS")
+                                else "`java -jar` with the JDK's default heap settings")
+                             + "; the native executable with its built-in heap defaults (README, Memory).",
+                             f"RSS during wrk: a fresh guard, `wrk -t2 -c{args.wrk_connections} -d30s` on `/q/health/ready`, "
+                             "RSS sampled every 0.2 s."] + notes)
 
 
 def bench_cost(args, runtimes, base, report):

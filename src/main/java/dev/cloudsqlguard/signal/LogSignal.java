@@ -14,8 +14,11 @@ import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.TargetEvent;
 import dev.cloudsqlguard.state.Verdict;
 import dev.cloudsqlguard.state.Verdicts;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -24,16 +27,24 @@ import org.jboss.logging.MDC;
  * Log lines for changes, never for each probe: one INFO at start per target, one INFO when it first answers, one WARN
  * per change of failure reason, one INFO on recovery, one line per circuit transition. Fields
  * (target, stage, reason, sqlstate, from, to) also go to the MDC so JSON logs carry them as
- * structured fields.
+ * structured fields. Lines are rate-limited on their way out (GuardLogFilter and {@link LogLimiter}, circuit
+ * transitions exempt); {@code guard_log_lines_suppressed_total} counts the lines held back.
  */
 @ApplicationScoped
 public class LogSignal implements Signal {
 
     private static final Logger LOG = Logger.getLogger("dev.cloudsqlguard");
 
+    @Inject
+    MeterRegistry registry;
+
     /** One line per target saying what will be probed, and how. */
     @Override
     public void start(GuardSettings settings, GuardState initial) {
+        FunctionCounter.builder("guard.log.lines.suppressed", this, s -> LogLimiter.heldBack())
+                .description("Log lines not logged by the rate limit (identical lines beyond one a minute, lines beyond "
+                        + LogLimiter.MAX_LINES + " a minute); each repeated line is logged again with its count")
+                .register(registry);
         for (TargetSettings t : settings.targets()) {
             LOG.infof("probing %s at %s (database %s, %s%s%s%s)", t.name(), t.endpoint().describe(), t.database(),
                     t.hasCredentials() ? "query stage as user " + t.user().get()

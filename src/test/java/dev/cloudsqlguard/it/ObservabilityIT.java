@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * What Prometheus and Cloud Logging receive from the packaged guard: a scrape that passes
  * {@code promtool check metrics}, label values from fixed vocabularies only, a real Prometheus
  * server scraping the guard and answering a query for a guard series, zero database round trips
- * caused by scrapes, and JSON log lines with severity, message and the structured fields.
+ * caused by scrapes, and JSON log lines with severity, message and the structured fields, one per change
+ * (the rate limit held none back). Hostile requests: HostileRequestsIT.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = FixtureResource.class, restrictToAnnotatedClass = true, initArgs = {
@@ -48,61 +49,6 @@ class ObservabilityIT {
             "tls_required", "server_starting",
             "server_shutting_down", "too_many_connections", "protocol_error", "auth_failed", "database_missing",
             "read_only", "not_a_replica", "replica_lagging", "query_timeout", "query_failed");
-
-    /** Sends raw bytes to the guard's HTTP port and returns the status line of the answer. */
-    private static String statusLine(String request) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.ISO_8859_1));
-            String line = in.readLine();
-            return line == null ? "" : line;
-        }
-    }
-
-    @Test
-    void brokenRequestsGetA4xxAndLogNoError() throws Exception {
-        Path log = Path.of("target", "quarkus.log");
-        long before = Files.exists(log) ? Files.readAllLines(log).size() : 0;
-        List<String> requests = List.of(
-                "GET /q/health/live HTTP/1.1\r\n\r\n",                                  // no Host
-                "GET /q/metrics HTTP/1.1\r\n\r\n",
-                "GET /guard/status HTTP/1.1\r\n\r\n",
-                "FOO/1.1\r\nHost: x\r\n\r\n",                                          // no request line
-                "\u0016\u0003\u0001\u0000\u0005hello\r\n\r\n",                      // TLS to a plain port
-                "GET /q/health/live HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-                "GET /q/health/live HTTP/1.1\r\nHost: x\r\n" + "X-Long: " + "a".repeat(40_000) + "\r\n\r\n",
-                "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
-                "DELETE /q/health/ready HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /q/metrics HTTP/1.1\r\nHost: x\r\nAccept: " + "x".repeat(4000) + "\r\n\r\n");
-        for (String request : requests) {
-            String status = statusLine(request);
-            assertThat(status).as(request.substring(0, Math.min(40, request.length()))).matches("HTTP/1\\.[01] 4\\d\\d.*");
-            assertThat(status.length()).as("nothing echoed unbounded: " + status.substring(0, Math.min(80, status.length())))
-                    .isLessThan(200);
-        }
-        List<String> added = Files.readAllLines(log).stream().skip(before).toList();
-        assertThat(added).as("log lines the broken requests caused")
-                .noneMatch(l -> l.contains("\"severity\":\"ERROR\"") || l.contains(" ERROR ") || l.contains("\tat "));
-    }
-
-    @Test
-    void readOnlyEndpointsAnswerOnlyGetAndHead() {
-        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics",
-                "/guard/status", "/guard/events")) {
-            for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO")) {
-                io.restassured.response.Response r = given().when().request(method, path);
-                assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
-                assertThat(r.header("Allow")).as(method + " " + path).isEqualTo("GET, HEAD");
-            }
-            if (!path.equals("/guard/events")) {
-                assertThat(given().when().head(path).statusCode()).as("HEAD " + path).isNotEqualTo(405);
-            }
-        }
-        assertThat(given().when().get("/q/health/live").statusCode()).isEqualTo(200);
-    }
 
     @Test
     void aScrapePassesPromtoolAndUsesOnlyFixedLabelValues() throws Exception {
@@ -210,9 +156,19 @@ class ObservabilityIT {
         }
     }
 
+    /** guard_log_lines_suppressed_total: the lines the rate limit held back, so far. */
+    private static double linesHeldBack() {
+        String scrape = given().header("Accept", "text/plain; version=0.0.4").when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        return scrape.lines().filter(l -> l.startsWith("guard_log_lines_suppressed_total ")).mapToDouble(
+                l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no guard_log_lines_suppressed_total in the scrape"));
+    }
+
     @Test
     void productionLogsAreCloudLoggingJsonWithStructuredFields() throws Exception {
         await().atMost(PATIENCE).until(() -> Guard.code("/q/health/started") == 200);
+        double heldBackBefore = linesHeldBack();
         FixtureResource.fixture().kill9();
         try {
             await().atMost(PATIENCE).until(() -> "connect_refused".equals(Guard.reason()));
@@ -244,6 +200,9 @@ class ObservabilityIT {
         assertThat(transition.path("mdc").path("reason").asText()).isEqualTo("connect_refused");
         long perProbe = lines.stream().filter(l -> l.path("message").asText().contains("connect_refused")).count();
         assertThat(perProbe).as("one line per change, not one per probe").isLessThanOrEqualTo(3);
+        // the rate limit (at most one identical line a minute) would hide lines repeated per probe:
+        // it held none back, so the guard itself logged one line per change
+        assertThat(linesHeldBack() - heldBackBefore).as("lines the rate limit held back during the outage").isZero();
     }
 
     private static String promtool() {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Launches the packaged guard as a process, the way a user runs it: the native executable when
- * the build produced one, else {@code java -jar} on the fast-jar (read from Quarkus's
+ * the build produced one, else {@code java -jar} on the fast-jar with the README's JVM options
+ * (system property {@code guard.jvm.options}, set by the build) (read from Quarkus's
  * {@code target/quarkus-artifact.properties}, the same file {@code @QuarkusIntegrationTest} uses).
  */
 final class PackagedGuard {
@@ -42,6 +43,12 @@ final class PackagedGuard {
             cmd.add(artifact.toString());
         } else {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // the README's way to run the jar: a bounded heap (pom.xml, guard.jvm.options)
+            for (String option : System.getProperty("guard.jvm.options", "").trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    cmd.add(option);
+                }
+            }
             cmd.add("-jar");
             cmd.add(artifact.toString());
         }
