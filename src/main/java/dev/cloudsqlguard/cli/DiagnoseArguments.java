@@ -57,13 +57,6 @@ public record DiagnoseArguments(Optional<String> target, int probes, boolean jso
     }
 
     private static String value(List<String> args, int i, String name, String what) {
-        String a = args.get(i);
-        if (a.startsWith(name + "=")) {
-            return a.substring(name.length() + 1);
-        }
-        if (i + 1 >= args.size()) {
-            throw new IllegalArgumentException(a + " needs " + what + "; " + USAGE);
-        }
-        return args.get(i + 1);
+        return WaitArguments.option(args, i, name, what, USAGE);
     }
 }

@@ -66,14 +66,18 @@ public record WaitArguments(Duration timeout, List<String> command, Optional<Str
         return parse(Arrays.asList(args));
     }
 
-    /** The value of {@code --name VALUE} or {@code --name=VALUE} at {@code i}. */
     private static String option(List<String> args, int i, String name, String what) {
+        return option(args, i, name, what, USAGE);
+    }
+
+    /** The value of {@code --name VALUE} or {@code --name=VALUE} at {@code i}; a missing one names {@code usage}. */
+    static String option(List<String> args, int i, String name, String what, String usage) {
         String a = args.get(i);
         if (a.startsWith(name + "=")) {
             return a.substring(name.length() + 1);
         }
         if (i + 1 >= args.size()) {
-            throw new IllegalArgumentException(a + " needs " + what + "; " + USAGE);
+            throw new IllegalArgumentException(a + " needs " + what + "; " + usage);
         }
         return args.get(i + 1);
     }

@@ -8,7 +8,6 @@ import dev.cloudsqlguard.fixture.PgFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,12 +40,7 @@ class DiagnoseIT {
     }
 
     private static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("GUARD_TARGET_INSTANCE", db.instance());
-        env.put("GUARD_TARGET_SOCKET_DIR", db.cloudsqlRoot().toString());
-        env.put("GUARD_TARGET_USER", db.user());
-        env.put("GUARD_TARGET_PASSWORD", db.password());
-        env.put("GUARD_TARGET_DATABASE", db.database());
+        Map<String, String> env = PackagedGuard.targetEnv(db);
         // a cold JVM's first SCRAM exchange on a busy machine can take longer than the 1 s default stage bound
         env.put("GUARD_PROBE_TIMEOUT", "5s");
         return env;

@@ -56,6 +56,17 @@ final class PackagedGuard {
         return cmd;
     }
 
+    /** The environment of a guard probing {@code db} as its role, with the password inline (a mutable map). */
+    static Map<String, String> targetEnv(dev.cloudsqlguard.fixture.PgFixture db) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("GUARD_TARGET_INSTANCE", db.instance());
+        env.put("GUARD_TARGET_SOCKET_DIR", db.cloudsqlRoot().toString());
+        env.put("GUARD_TARGET_USER", db.user());
+        env.put("GUARD_TARGET_PASSWORD", db.password());
+        env.put("GUARD_TARGET_DATABASE", db.database());
+        return env;
+    }
+
     static boolean isNative() {
         return command().size() == 1;
     }

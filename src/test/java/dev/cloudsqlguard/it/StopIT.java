@@ -7,7 +7,6 @@ import dev.cloudsqlguard.fixture.PgFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +42,7 @@ class StopIT {
     }
 
     private static Map<String, String> env(Path stateFile) {
-        Map<String, String> env = new HashMap<>();
-        env.put("GUARD_TARGET_INSTANCE", db.instance());
-        env.put("GUARD_TARGET_SOCKET_DIR", db.cloudsqlRoot().toString());
-        env.put("GUARD_TARGET_USER", db.user());
-        env.put("GUARD_TARGET_PASSWORD", db.password());
-        env.put("GUARD_TARGET_DATABASE", db.database());
+        Map<String, String> env = PackagedGuard.targetEnv(db);
         env.put("GUARD_SIGNAL_STATE_FILE", stateFile.toString());
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         // the stop is the subject: generous bounds, so that a loaded machine's slow round trip is no WARN

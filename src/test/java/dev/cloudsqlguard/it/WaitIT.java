@@ -41,12 +41,7 @@ class WaitIT {
     }
 
     private static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("GUARD_TARGET_INSTANCE", db.instance());
-        env.put("GUARD_TARGET_SOCKET_DIR", db.cloudsqlRoot().toString());
-        env.put("GUARD_TARGET_USER", db.user());
-        env.put("GUARD_TARGET_PASSWORD", db.password());
-        env.put("GUARD_TARGET_DATABASE", db.database());
+        Map<String, String> env = PackagedGuard.targetEnv(db);
         return env;
     }
 
