@@ -89,8 +89,8 @@ class DiagnoseIT {
     void aFrozenServerIsANetworkHangWithNoAnswer() throws Exception {
         Map<String, String> env = env();
         env.put("GUARD_PROBE_TIMEOUT", "1s");
-        db.freeze();
         try {
+            db.freeze();
             PackagedGuard.Run run = PackagedGuard.run(env, LIMIT, "diagnose", "--probes", "2");
             assertThat(run.exitCode()).as(run.all()).isEqualTo(2);
             assertThat(run.stdout()).contains("verdict: network:").contains("handshake_timeout").contains("exit 2");
