@@ -6,7 +6,6 @@ import dev.cloudsqlguard.state.GuardState;
 import dev.cloudsqlguard.state.GuardStateStore;
 import dev.cloudsqlguard.state.GuardUpdate;
 import dev.cloudsqlguard.state.StatusDocument;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,15 +18,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * {@code /guard/events} subscribers. A new subscriber first gets the current state (event
  * {@code state}), then one event per transition and {@code started}. All sends go through one
  * thread, so every subscriber sees events in order and the probe loop only enqueues.
- * Keep-alive comments every guard.signal.sse-keep-alive keep idle proxies from closing the stream.
+ * Keep-alive comments every guard.signal.sse-keep-alive keep idle proxies from closing the stream;
+ * that same thread checks for them once a second, from {@link #start} on (not a Quarkus
+ * {@code @Scheduled} method: the scheduler would fire once even when startup checks end the
+ * process, after the container is gone, and log an ERROR with a stack trace).
  */
 @ApplicationScoped
 public class SseSignal implements Signal {
@@ -38,7 +41,7 @@ public class SseSignal implements Signal {
     GuardStateStore store;
 
     private final Set<SseEventSink> sinks = ConcurrentHashMap.newKeySet();
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "guard-sse");
         t.setDaemon(true);
         return t;
@@ -50,6 +53,7 @@ public class SseSignal implements Signal {
     @Override
     public void start(GuardSettings settings, GuardState initial) {
         this.keepAlive = settings.signal().sseKeepAlive();
+        sender.scheduleWithFixedDelay(this::keepAlive, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Registers a subscriber and sends it the current state first. */
@@ -82,16 +86,18 @@ public class SseSignal implements Signal {
         }
     }
 
-    /** Sends keep-alive comments when the stream has been quiet for the configured interval. */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Sends a keep-alive comment when the stream has been quiet for the configured interval (on the sender thread). */
     void keepAlive() {
         Sse factory = sse;
         if (factory == null || sinks.isEmpty()) {
             return;
         }
-        if (Duration.between(lastSent, Instant.now()).compareTo(keepAlive) >= 0) {
-            OutboundSseEvent comment = factory.newEventBuilder().comment("keep-alive").build();
-            sender.execute(() -> broadcast(comment));
+        try {
+            if (Duration.between(lastSent, Instant.now()).compareTo(keepAlive) >= 0) {
+                broadcast(factory.newEventBuilder().comment("keep-alive").build());
+            }
+        } catch (RuntimeException e) { // a periodic task that throws is never run again
+            LOG.debugf("SSE keep-alive not sent: %s", e.toString());
         }
     }
 
