@@ -679,7 +679,7 @@ def bench_footprint(args, runtimes, base, report):
                     peak.append(g.rss_mb())
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
-            out = subprocess.run(["wrk", "-t2", f"-c{args.wrk_connections}", "-d30s",
+            out = subprocess.run(["wrk", "-t2", f"-c{args.wrk_connections}", "-d30s", "--latency",
                                   f"http://127.0.0.1:{g.port}/q/health/ready"],
                                  check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
             done.set()
