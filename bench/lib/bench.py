@@ -308,10 +308,12 @@ class Guard:
             m = re.search(r"started in ([0-9.]+)s", f.read())
         return float(m.group(1)) if m else None
 
-    def rss_mb(self):
+    def rss_mb(self, field="VmRSS"):
+        """Resident memory in MB from /proc/PID/status: VmRSS (all), RssAnon (heap, stacks, native
+        allocations) or RssFile (clean pages of the executable and libraries)."""
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024.0
         return None
 
@@ -644,14 +646,17 @@ class SteadyState:
                 w0 = time.time()
                 time.sleep(args.minute)
                 w1 = time.time()
-                rss, held = g.rss_mb(), pg.held()
+                rss, anon, held = g.rss_mb(), g.rss_mb("RssAnon"), pg.held()
+                rtt = session_round_trips(json.loads(http_body(g.port, "/guard/history")), w0, w1)
                 time.sleep(0.5)
-                m = {"rss": rss, "held": held, "backends": pg.backends_between(w0, w1),
-                     "sessions": pg.sessions_between(w0, w1), "statements": pg.statements_between(w0, w1)}
+                m = {"rss": rss, "anon": anon, "held": held, "backends": pg.backends_between(w0, w1),
+                     "sessions": pg.sessions_between(w0, w1), "statements": pg.statements_between(w0, w1),
+                     "rtt": rtt}
             finally:
                 g.stop()
-            log(f"steady state {runtime}: RSS {rss:.0f} MB, {m['backends']} backends, {m['sessions']} sessions, "
-                f"{m['statements']} statements, held {held} in {args.minute} s")
+            log(f"steady state {runtime}: RSS {rss:.0f} MB ({anon:.0f} MB anonymous), {m['backends']} backends, "
+                f"{m['sessions']} sessions, {m['statements']} statements, held {held} in {args.minute} s; "
+                f"kept-session round trips {rtt}")
             self.minutes[runtime] = m
         return self.minutes[runtime]
 
@@ -661,6 +666,23 @@ class SteadyState:
 
 
 STEADY = SteadyState()
+
+
+def session_round_trips(history, w0, w1):
+    """Latencies (ms) of the probes in [w0, w1] that were one round trip on the kept session (ok, and
+    only a query stage: a walk also has socket, connect and handshake), from /guard/history: count,
+    median, p99, max."""
+    lat = []
+    for t in history["targets"]:
+        for p in t["probes"]:
+            at = datetime.datetime.fromisoformat(p["at"].replace("Z", "+00:00")).timestamp()
+            if w0 <= at <= w1 and p["outcome"] == "ok" and set(p["stages_ms"]) == {"query"}:
+                lat.append(p["stages_ms"]["query"])
+    if not lat:
+        return {"n": 0}
+    lat.sort()
+    return {"n": len(lat), "median": statistics.median(lat), "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
+            "max": lat[-1]}
 
 
 def bench_footprint(args, runtimes, base, report):
@@ -705,28 +727,37 @@ def bench_footprint(args, runtimes, base, report):
                 g.stop()
         rss = STEADY.minute(args, runtime, artifact, base)["rss"]
         under_wrk, w = rss_under_wrk(runtime, artifact)
-        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB", f"{under_wrk:.0f} MB"])
+        anon = STEADY.minute(args, runtime, artifact, base)["anon"]
+        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB ({anon:.0f} MB)",
+                          f"{under_wrk:.0f} MB"])
         notes.append(f"{runtime} under wrk: {w['requests']} requests ({w['rps']:.0f} req/s), {w['non2xx']} non-2xx, "
                      f"{w['socket_errors']} socket errors, {w['oom']} OutOfMemoryError in the guard's log.")
         log(f"footprint {runtime}: started in {summary(started_in)['median']:.0f} ms, RSS {rss:.0f} MB, "
             f"{under_wrk:.0f} MB under wrk")
     report.table("4. Footprint",
-                 ["guard", "Quarkus `started in`", "process start → gate open (database up)", f"RSS after {args.minute} s of probing",
+                 ["guard", "Quarkus `started in`", "process start → gate open (database up)",
+                  f"RSS after {args.minute} s of probing (of which anonymous)",
                   "RSS during 30 s of wrk (peak)"],
                  foot_rows, [f"{args.trials} fresh starts each; the JVM runs "
                              + (f"`java {os.environ['BENCH_JAVA_OPTS']} -jar` (the README's command)" if os.environ.get("BENCH_JAVA_OPTS")
                                 else "`java -jar` with the JDK's default heap settings")
                              + "; the native executable with its built-in heap defaults (README, Memory).",
                              f"RSS during wrk: a fresh guard, `wrk -t2 -c{args.wrk_connections} -d30s` on `/q/health/ready`, "
-                             "RSS sampled every 0.2 s."] + notes)
+                             "RSS sampled every 0.2 s.",
+                             "Anonymous: `RssAnon` (heap, stacks, native allocations: what the heap bound limits); the "
+                             "rest of RSS is clean pages of the executable file (README, Memory)."] + notes)
 
 
 def bench_cost(args, runtimes, base, report):
     pg = STEADY.server(base)
     minute = args.minute
-    cost_rows = []
+    cost_rows, rtt_notes = [], []
     for runtime, artifact in runtimes:
         m = STEADY.minute(args, runtime, artifact, base)
+        r = m["rtt"]
+        if r["n"]:
+            rtt_notes.append(f"{runtime}: {r['n']} probes on the kept session, round trip median {r['median']:.2f} ms, "
+                             f"p99 {r['p99']:.2f} ms, max {r['max']:.2f} ms (the guard's own `/guard/history`).")
         cost_rows.append([f"guard ({runtime})", f"{m['backends'] * 60.0 / minute:.1f}",
                           f"{m['sessions'] * 60.0 / minute:.1f}", m["held"], f"{m['statements'] * 60.0 / minute:.1f}"])
     # the baselines: a pg_isready loop at the guard's former interval (2 s) and at its interval (0.5 s), alone
@@ -754,7 +785,7 @@ def bench_cost(args, runtimes, base, report):
                              "query and the server reading is one statement line), held from `pg_stat_activity`.",
                              "While its kept session is healthy, a probe is one round trip on it; a walk of a new "
                              "connection (an unauthenticated backend that stops at the authentication request, like "
-                             "pg_isready) every 30 s proves new connections still open."])
+                             "pg_isready) every 30 s proves new connections still open."] + rtt_notes)
 
 
 # ---------------------------------------------------------------- 6. fleet
@@ -778,7 +809,7 @@ def bench_fleet(args, runtimes, base, report):
     def crash():
         pg.stop("immediate", check=True)
 
-    outages = (("hang: SIGSTOP … SIGCONT", hang, resume_hang),
+    outages = (("hang: SIGSTOP of the postmaster … SIGCONT", hang, resume_hang),
                ("restart: `pg_ctl stop -m immediate` … `start`", crash, pg.start))
     try:
         for spread in ("0.5", "0"):
