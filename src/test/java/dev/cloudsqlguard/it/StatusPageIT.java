@@ -3,6 +3,7 @@ package dev.cloudsqlguard.it;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.cloudsqlguard.fixture.PgFixture;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -127,6 +128,10 @@ class StatusPageIT {
                 .doesNotContain("http://", "https://", " src=", "<link rel=\"stylesheet\"");
         given().when().post("/guard/").then().statusCode(405).header("Allow", "GET, HEAD");
         given().when().head("/guard/").then().statusCode(200);
+        // without the slash: a relative redirect to the page (right behind a path prefix too)
+        given().redirects().follow(false).when().get("/guard").then().statusCode(301).header("Location", "guard/");
+        given().redirects().follow(false).when().head("/guard").then().statusCode(301).header("Location", "guard/");
+        given().when().get("/guard").then().statusCode(200).contentType(startsWith("text/html"));
     }
 
     @Test
