@@ -725,11 +725,11 @@ def bench_footprint(args, runtimes, base, report):
                 started_in.append(ms(g.started_in()))
             finally:
                 g.stop()
-        rss = STEADY.minute(args, runtime, artifact, base)["rss"]
+        steady = STEADY.minute(args, runtime, artifact, base)
+        rss = steady["rss"]
         under_wrk, w = rss_under_wrk(runtime, artifact)
-        anon = STEADY.minute(args, runtime, artifact, base)["anon"]
-        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)), f"{rss:.0f} MB ({anon:.0f} MB)",
-                          f"{under_wrk:.0f} MB"])
+        foot_rows.append([runtime, fmt(summary(started_in)), fmt(summary(to_open)),
+                          f"{rss:.0f} MB ({steady['anon']:.0f} MB)", f"{under_wrk:.0f} MB"])
         notes.append(f"{runtime} under wrk: {w['requests']} requests ({w['rps']:.0f} req/s), {w['non2xx']} non-2xx, "
                      f"{w['socket_errors']} socket errors, {w['oom']} OutOfMemoryError in the guard's log.")
         log(f"footprint {runtime}: started in {summary(started_in)['median']:.0f} ms, RSS {rss:.0f} MB, "
