@@ -10,7 +10,9 @@ import jakarta.enterprise.event.Observes;
  * {@code /guard} (what people type) answers 301 to the status page {@code /guard/}, which is a static
  * file and would otherwise be a 404 without its slash. The {@code Location} is relative
  * ({@code guard/}), so the redirect stays right behind a proxy that serves the guard under a prefix.
- * Runs right after {@link RequestFilter}, so a bad request never gets this far.
+ * Runs right after {@link RequestFilter}, so a bad request never gets this far. The route takes every
+ * path and compares it itself: Vert.x ignores a trailing slash when it matches an exact path, so a
+ * route on {@code /guard} would also take {@code /guard/} and redirect the page to itself for ever.
  */
 @ApplicationScoped
 public class PageRedirect {
