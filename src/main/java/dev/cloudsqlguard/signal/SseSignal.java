@@ -25,8 +25,14 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code /guard/events} subscribers. A new subscriber first gets the current state (event
- * {@code state}), then one event per transition and {@code started}. All sends go through one
- * thread, so every subscriber sees events in order and the probe loop only enqueues.
+ * {@code state}), then one event per transition and {@code started}. The first event is written on
+ * the request's own thread, before the subscriber is added: it writes the response head, and another
+ * thread that wrote to the sink at the same time as Quarkus REST writes the head of an SSE response
+ * (after the resource method) could leave a browser's EventSource waiting for a head that never
+ * came (seen once in CI: the page said "connecting" for 40 s while its polling worked). Every later
+ * send goes through one thread, so every subscriber sees events in order and the probe loop only
+ * enqueues; a lock around the first event and each broadcast means a subscriber misses no
+ * transition (it may see one twice: once in its first state, once as an event, with the same sequence).
  * Keep-alive comments every guard.signal.sse-keep-alive keep idle proxies from closing the stream;
  * that same thread checks for them once a second, from {@link #start} on (not a Quarkus
  * {@code @Scheduled} method: the scheduler would fire once even when startup checks end the
@@ -56,11 +62,10 @@ public class SseSignal implements Signal {
         sender.scheduleWithFixedDelay(this::keepAlive, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Registers a subscriber and sends it the current state first. */
+    /** Sends the current state to a new subscriber, on the caller's thread, then registers it for what follows. */
     public void subscribe(SseEventSink sink, Sse sse) {
         this.sse = sse;
-        sender.execute(() -> {
-            sinks.add(sink);
+        synchronized (sinks) {
             var state = store.current();
             send(sink, sse.newEventBuilder()
                     .name("state")
@@ -68,7 +73,10 @@ public class SseSignal implements Signal {
                     .reconnectDelay(2000)
                     .data(String.class, StatusDocument.of(state).toString())
                     .build());
-        });
+            if (!sink.isClosed()) {
+                sinks.add(sink);
+            }
+        }
     }
 
     void onUpdate(@Observes GuardUpdate update) {
@@ -110,8 +118,10 @@ public class SseSignal implements Signal {
     }
 
     private void broadcast(OutboundSseEvent event) {
-        for (SseEventSink sink : sinks) {
-            send(sink, event);
+        synchronized (sinks) {
+            for (SseEventSink sink : sinks) {
+                send(sink, event);
+            }
         }
         lastSent = Instant.now();
     }
@@ -121,12 +131,20 @@ public class SseSignal implements Signal {
             sinks.remove(sink);
             return;
         }
-        sink.send(event).whenComplete((ok, error) -> {
-            if (error != null) {
-                LOG.debugf("SSE subscriber gone: %s", error.toString());
-                sinks.remove(sink);
-                sink.close();
-            }
-        });
+        try {
+            sink.send(event).whenComplete((ok, error) -> {
+                if (error != null) {
+                    gone(sink, error);
+                }
+            });
+        } catch (IllegalStateException closedMeanwhile) {
+            gone(sink, closedMeanwhile);
+        }
+    }
+
+    private void gone(SseEventSink sink, Throwable why) {
+        LOG.debugf("SSE subscriber gone: %s", why.toString());
+        sinks.remove(sink);
+        sink.close();
     }
 }

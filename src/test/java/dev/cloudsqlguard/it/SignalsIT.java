@@ -185,6 +185,37 @@ class SignalsIT {
         await().atMost(PATIENCE).until(() -> sse.named("transition").stream().anyMatch(e -> e.data().contains("forced_open")));
     }
 
+    /**
+     * Subscribers that arrive together, while the stream's one sender thread writes keep-alives every
+     * second and a transition goes out: each gets a response head and its state as its first event.
+     * (The first event was once written from the sender thread while Quarkus REST wrote the head on the
+     * request's thread; a browser then waited 40 s for a head.)
+     */
+    @Test
+    @Order(8)
+    void subscribersArrivingTogetherEachGetTheirStateFirst() {
+        subscribe();
+        String auth = "Bearer " + FixtureResource.ADMIN_TOKEN;
+        List<SseClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                clients.add(new SseClient("http://localhost:" + RestAssured.port + "/guard/events"));
+                if (i == 20) { // a transition while subscribers arrive
+                    given().header("Authorization", auth).when().post("/guard/admin/circuit/open").then().statusCode(200);
+                }
+            }
+            given().header("Authorization", auth).when().post("/guard/admin/circuit/release").then().statusCode(200);
+            await().atMost(PATIENCE).until(() -> clients.stream().noneMatch(c -> c.events().isEmpty()));
+            for (SseClient c : clients) {
+                SseClient.Event first = c.events().get(0);
+                assertThat(first.name()).as("the first event of every subscriber").isEqualTo("state");
+            }
+            await().atMost(PATIENCE).until(() -> clients.stream().allMatch(c -> c.comments().contains("keep-alive")));
+        } finally {
+            clients.forEach(SseClient::close);
+        }
+    }
+
     private static double probes(String outcome, String reason) {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
