@@ -94,6 +94,7 @@ class DiagnoseIT {
             PackagedGuard.Run run = PackagedGuard.run(env, LIMIT, "diagnose", "--probes", "2");
             assertThat(run.exitCode()).as(run.all()).isEqualTo(2);
             assertThat(run.stdout()).contains("verdict: network:").contains("handshake_timeout").contains("exit 2");
+            assertNoSecret(run, db.password());
         } finally {
             db.resume();
         }
@@ -128,5 +129,16 @@ class DiagnoseIT {
         PackagedGuard.Run unknown = PackagedGuard.run(env(), LIMIT, "diagnose", "--target", "nope");
         assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(3);
         assertThat(unknown.stdout()).contains("no target 'nope'");
+    }
+
+    @Test
+    void aBadConfigurationIsOneLineNamingThePropertyAndExitThree() throws Exception {
+        Map<String, String> env = env();
+        env.put("GUARD_PROBE_TIMEOUT", "soon");
+        PackagedGuard.Run run = PackagedGuard.run(env, LIMIT, "diagnose");
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(3);
+        assertThat(run.all().lines().filter(l -> l.contains("guard.probe.timeout"))).singleElement().asString()
+                .contains("soon");
+        assertNoSecret(run, db.password());
     }
 }

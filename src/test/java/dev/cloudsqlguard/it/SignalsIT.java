@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -102,6 +103,20 @@ class SignalsIT {
             assertThat(status.getString("targets[0].circuit.state")).isIn("open", "half_open");
             assertThat(status.getString("targets[0].circuit.why")).contains("probes failed");
             assertThat(status.getFloat("targets[0].circuit.failure_rate")).isGreaterThanOrEqualTo(50f);
+
+            // the verdict in words, where the issue puts it: status, the health check's data, the WARN line
+            String reason = status.getString("targets[0].reason");
+            String layer = status.getString("targets[0].verdict.layer");
+            assertThat(layer).as("the layer of %s", reason)
+                    .isEqualTo(Map.of("handshake_timeout", "network", "query_timeout", "database").get(reason));
+            assertThat(status.getString("targets[0].verdict.summary")).isNotBlank();
+            assertThat(status.getString("targets[0].verdict.hint")).isNotBlank();
+            JsonPath health = given().when().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
+            assertThat(health.getString("checks[0].data.layer")).isIn("network", "database");
+            assertThat(health.getString("checks[0].data.verdict")).isNotBlank();
+            assertThat(health.getString("checks[0].data.hint")).isNotBlank();
+            await().atMost(PATIENCE).until(() -> Files.readAllLines(Path.of("target", "quarkus.log")).stream()
+                    .anyMatch(l -> l.contains("WARN") && l.contains("[layer " + layer + "] check: ")));
         } finally {
             db().resume();
         }

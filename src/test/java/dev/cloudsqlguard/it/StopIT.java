@@ -76,7 +76,7 @@ class StopIT {
             long signalled = System.nanoTime();
             new ProcessBuilder("kill", "-" + signal, Long.toString(guard.pid())).start().waitFor();
             assertThat(guard.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the guard exits").isTrue();
-            // a figure for the record (bench/ measures it; no wall-clock bound in a test)
+            // a figure for the record, quoted from CI in the README (Stopping); no wall-clock bound in a test
             System.out.printf("StopIT: SIG%s%s -> exit %d after %d ms%n", signal, hang ? " during a hung probe" : "",
                     guard.exitValue(), (System.nanoTime() - signalled) / 1_000_000);
             return new PackagedGuard.Run(guard.exitValue(), out.get(), err.get());

@@ -89,6 +89,8 @@ class TopologyIT {
         PgFixture primary = TopologyResource.primary();
         PgFixture replica = TopologyResource.replica();
         primary.psql("CREATE TABLE IF NOT EXISTS lag_probe (at timestamptz)");
+        // the replica has replayed a transaction before its replay is paused: a lag is the age of the last one
+        await().atMost(PATIENCE).until(() -> "t".equals(replica.psql("SELECT to_regclass('lag_probe') IS NOT NULL").trim()));
         await().atMost(PATIENCE).until(() -> Double.valueOf(0.0).equals(lag("lagging"))
                 && target("lagging").getString("reason") == null);
         assertThat(target("lagging").getBoolean("in_recovery")).isTrue();

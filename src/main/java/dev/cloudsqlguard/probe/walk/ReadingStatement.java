@@ -12,6 +12,12 @@ import java.util.Optional;
  * <p>Connections in use are the client backends of every user. A role without {@code pg_read_all_stats}
  * (or {@code pg_monitor}) sees other users' rows without their {@code backend_type}; those are counted
  * when they belong to a database, which may add a few autovacuum or parallel workers to the figure.
+ *
+ * <p>Replication lag is 0 when the replica has replayed all it received (an idle primary is no lag),
+ * else the age of the last transaction it replayed. A replica that has replayed no transaction since it
+ * started has no such age: its lag is unknown (NULL), never 0. ({@code greatest(0, NULL)} is 0 in
+ * PostgreSQL: a replica whose replay was paused before its first transaction read as "no lag" for as long
+ * as it stayed paused, and a lag bound never fired; seen in CI.)
  */
 final class ReadingStatement {
 
@@ -28,6 +34,7 @@ final class ReadingStatement {
             + " current_setting('transaction_read_only')::bool,"
             + " CASE WHEN NOT pg_is_in_recovery() THEN NULL"
             + " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+            + " WHEN pg_last_xact_replay_timestamp() IS NULL THEN NULL"
             + " ELSE greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())) END::float8,"
             + " current_setting('server_version')";
 

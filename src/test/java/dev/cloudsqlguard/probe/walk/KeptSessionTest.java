@@ -195,6 +195,8 @@ class KeptSessionTest {
     void aReplicaWhoseReplayIsPausedLagsAndFailsOverItsBound() throws InterruptedException {
         primary.psql("CREATE TABLE IF NOT EXISTS lag_probe (at timestamptz)");
         primary.psql("INSERT INTO lag_probe VALUES (now())");
+        // the replica has replayed a transaction before its replay is paused: a lag is the age of the last one
+        await().atMost(Duration.ofSeconds(20)).until(() -> "t".equals(replica.psql("SELECT to_regclass('lag_probe') IS NOT NULL").trim()));
         try (StageWalker onPrimary = walker(primary, Role.ANY, Optional.empty(), Duration.ofSeconds(30));
                 StageWalker p = walker(replica, Role.REPLICA, Optional.of(Duration.ofSeconds(1)), Duration.ofSeconds(30))) {
             ServerReading primaryReading = ok(onPrimary.probe()).reading().get();
@@ -222,6 +224,32 @@ class KeptSessionTest {
             }
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ok(p.probe()).reading().get()
                     .replicationLag()).as("replayed again").contains(Duration.ZERO));
+        }
+    }
+
+    /**
+     * A replica that has replayed no transaction since it started has WAL waiting but no age to give it:
+     * its lag is unknown, not 0 (PostgreSQL's {@code greatest(0, NULL)} once made it 0, and a lag bound
+     * never fired), and the bound does not judge it.
+     */
+    @Test
+    void aReplicaThatHasReplayedNoTransactionYetHasAnUnknownLagNotZero() {
+        try (PgFixture quiet = PgFixture.createConfigured("--replication", "--set", "autovacuum=off").start();
+                PgFixture fresh = PgFixture.createReplicaOf(quiet)) {
+            fresh.psql("SELECT pg_wal_replay_pause()");
+            assertThat(fresh.psql("SELECT pg_last_xact_replay_timestamp() IS NULL").trim())
+                    .as("no transaction replayed since the replica started").isEqualTo("t");
+            quiet.psql("CREATE TABLE after_the_pause (x int)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "t".equals(
+                    fresh.psql("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()").trim()));
+            try (StageWalker p = walker(fresh, Role.REPLICA, Optional.of(Duration.ofSeconds(1)), Duration.ofSeconds(30))) {
+                ProbeResult r = ok(p.probe());
+                assertThat(r.reading().get().inRecovery()).isTrue();
+                assertThat(r.reading().get().replicationLag()).as("WAL waits, but no replayed transaction gives it an age")
+                        .isEmpty();
+            } finally {
+                fresh.psql("SELECT pg_wal_replay_resume()");
+            }
         }
     }
 }
