@@ -38,7 +38,7 @@ public class LogSignal implements Signal {
     @Inject
     MeterRegistry registry;
 
-    /** One line per target saying what will be probed, and how. */
+    /** One line per target saying what will be probed, and how; one with the heap's bound. */
     @Override
     public void start(GuardSettings settings, GuardState initial) {
         FunctionCounter.builder("guard.log.lines.suppressed", this, s -> LogLimiter.heldBack())
@@ -52,6 +52,9 @@ public class LogSignal implements Signal {
                     t.role() == Role.ANY ? "" : ", role " + t.role().code(), t.required() ? "" : ", optional",
                     tls(t.tls()));
         }
+        // the bound a heap that fills up grows to (README, Memory): built into the native executable,
+        // set by the jar's launcher; the JDK's default would be a quarter of the machine's memory
+        LOG.infof("heap: at most %d MiB (-Xmx changes it)", Runtime.getRuntime().maxMemory() >> 20);
     }
 
     /** The TLS of a TCP target, in the startup line: the mode, the roots' file, the client certificate's subject. */

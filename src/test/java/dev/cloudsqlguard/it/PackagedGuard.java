@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Launches the packaged guard as a process, the way a user runs it: the native executable when
- * the build produced one, else {@code java -jar} on the fast-jar with the README's JVM options
- * (system property {@code guard.jvm.options}, set by the build) (read from Quarkus's
- * {@code target/quarkus-artifact.properties}, the same file {@code @QuarkusIntegrationTest} uses).
+ * the build produced one, else the fast-jar through its launcher {@code target/quarkus-app/cloudsql-guard}
+ * with the launcher's default JVM options (a bounded heap: README, Memory), on this test's JDK
+ * ({@code JAVA_HOME}). Which one was built is read from Quarkus's
+ * {@code target/quarkus-artifact.properties}, the same file {@code @QuarkusIntegrationTest} uses.
  */
 final class PackagedGuard {
 
@@ -30,30 +31,30 @@ final class PackagedGuard {
     }
 
     static List<String> command(String... args) {
-        Path target = Path.of("target");
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(target.resolve("quarkus-artifact.properties"))) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("package the application first (mvn package)", e);
-        }
-        Path artifact = target.resolve(p.getProperty("path")).toAbsolutePath();
+        Properties p = artifact();
+        Path artifact = Path.of("target").resolve(p.getProperty("path")).toAbsolutePath();
         List<String> cmd = new ArrayList<>();
         if ("native".equals(p.getProperty("type"))) {
             cmd.add(artifact.toString());
         } else {
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            // the README's way to run the jar: a bounded heap (pom.xml, guard.jvm.options)
-            for (String option : System.getProperty("guard.jvm.options", "").trim().split("\\s+")) {
-                if (!option.isEmpty()) {
-                    cmd.add(option);
-                }
+            Path launcher = artifact.resolveSibling("cloudsql-guard");
+            if (!Files.isExecutable(launcher)) {
+                throw new IllegalStateException(launcher + " is missing: the build writes it next to " + artifact);
             }
-            cmd.add("-jar");
-            cmd.add(artifact.toString());
+            cmd.add(launcher.toString());
         }
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    private static Properties artifact() {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(Path.of("target", "quarkus-artifact.properties"))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("package the application first (mvn package)", e);
+        }
+        return p;
     }
 
     /** The environment of a guard probing {@code db} as its role, with the password inline (a mutable map). */
@@ -68,7 +69,7 @@ final class PackagedGuard {
     }
 
     static boolean isNative() {
-        return command().size() == 1;
+        return "native".equals(artifact().getProperty("type"));
     }
 
     /**
@@ -89,6 +90,7 @@ final class PackagedGuard {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GUARD_") || k.startsWith("QUARKUS_"));
         pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home")); // the launcher runs this test's JDK
         pb.environment().putAll(env);
         return pb.start();
     }
