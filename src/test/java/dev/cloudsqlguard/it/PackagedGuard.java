@@ -95,17 +95,35 @@ final class PackagedGuard {
         return pb.start();
     }
 
-    /** Runs to completion (bounded), capturing output. */
-    static Run run(Map<String, String> env, Duration limit, String... args) throws IOException, InterruptedException {
+    /** A guard started by {@link #startReading}: its process, and its two streams read as they come. */
+    record Running(Process process, Output out, Output err) {
+        /** Both streams so far, without waiting: for a guard that still runs. */
+        String outputNow() {
+            return out.now() + err.now();
+        }
+
+        /** Both streams, after waiting briefly for their readers: for a guard that has ended. */
+        String output() {
+            return out.get() + err.get();
+        }
+    }
+
+    /** Starts the guard like {@link #start}, with no input, and reads its output as it comes. */
+    static Running startReading(Map<String, String> env, String... args) throws IOException {
         Process p = start(env, args);
         p.getOutputStream().close();
-        var out = readAsync(p.getInputStream());
-        var err = readAsync(p.getErrorStream());
+        return new Running(p, readAsync(p.getInputStream()), readAsync(p.getErrorStream()));
+    }
+
+    /** Runs to completion (bounded), capturing output. */
+    static Run run(Map<String, String> env, Duration limit, String... args) throws IOException, InterruptedException {
+        Running r = startReading(env, args);
+        Process p = r.process();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("the guard did not exit within " + limit + "; output so far:\n" + out.get() + err.get());
+            throw new AssertionError("the guard did not exit within " + limit + "; output so far:\n" + r.output());
         }
-        return new Run(p.exitValue(), out.get(), err.get());
+        return new Run(p.exitValue(), r.out().get(), r.err().get());
     }
 
     static Output readAsync(java.io.InputStream in) {

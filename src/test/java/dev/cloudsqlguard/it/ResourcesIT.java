@@ -37,10 +37,14 @@ class ResourcesIT {
         }
     }
 
+    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static long probes(int port) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                    + "/guard/status")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(port, "/guard/status");
             String probes = r.statusCode() == 200 ? JsonPath.from(r.body()).getString("targets[0].counters.probes") : null;
             return probes == null ? -1 : Long.parseLong(probes); // no target yet while the guard starts
         } catch (IOException e) {
@@ -57,8 +61,17 @@ class ResourcesIT {
         }
     }
 
-    /** The packaged guard, as a user starts it, probing a port that refuses every {@code interval}. */
-    private static Process startAgainstARefusedPort(int http, String interval) throws IOException {
+    /** What a test does while the guard runs: its HTTP port and the running guard. */
+    private interface WhileRunning {
+        void run(int http, PackagedGuard.Running guard) throws Exception;
+    }
+
+    /**
+     * Starts the packaged guard, as a user does, probing a port that refuses, every {@code interval};
+     * runs {@code test} against it, then stops it: it must exit 0.
+     */
+    private static void againstARefusedPort(String interval, WhileRunning test) throws Exception {
+        int http = freePort();
         int refused = freePort(); // closed again: nothing listens there
         Map<String, String> env = new HashMap<>();
         env.put("GUARD_TARGET_HOST", "127.0.0.1");
@@ -66,7 +79,14 @@ class ResourcesIT {
         env.put("GUARD_PROBE_STARTUP_INTERVAL", interval);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(http));
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        return PackagedGuard.start(env);
+        PackagedGuard.Running guard = PackagedGuard.startReading(env);
+        try {
+            test.run(http, guard);
+        } finally {
+            guard.process().destroy();
+            guard.process().waitFor();
+            assertThat(guard.process().exitValue()).as(guard.output()).isZero();
+        }
     }
 
     /**
@@ -78,15 +98,10 @@ class ResourcesIT {
      */
     @Test
     void theHeapIsBoundedByDefault() throws Exception {
-        int http = freePort();
-        Process guard = startAgainstARefusedPort(http, "1s");
-        guard.getOutputStream().close();
-        var out = PackagedGuard.readAsync(guard.getInputStream());
-        var err = PackagedGuard.readAsync(guard.getErrorStream());
-        try {
+        againstARefusedPort("1s", (http, guard) -> {
             Pattern line = Pattern.compile("heap: at most (\\d+) MiB");
             Matcher m = await().atMost(Duration.ofSeconds(60))
-                    .until(() -> line.matcher(out.get() + err.get()), Matcher::find);
+                    .until(() -> line.matcher(guard.outputNow()), Matcher::find);
             long mib = Long.parseLong(m.group(1));
             System.out.printf("ResourcesIT: heap at most %d MiB (%s)%n", mib,
                     PackagedGuard.isNative() ? "native" : "jar through its launcher");
@@ -94,8 +109,7 @@ class ResourcesIT {
             if (!PackagedGuard.isNative()) {
                 String[] scrape = {""};
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http
-                            + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = get(http, "/q/metrics");
                     scrape[0] = r.body();
                     return r.statusCode() == 200;
                 });
@@ -106,22 +120,13 @@ class ResourcesIT {
                 assertThat(heapMax).as("the sum of the heap pools' maxima in bytes").isPositive()
                         .isLessThanOrEqualTo(64.0 * (1 << 20));
             }
-        } finally {
-            guard.destroy();
-            guard.waitFor();
-            assertThat(guard.exitValue()).as(out.get() + err.get()).isZero();
-        }
+        });
     }
 
     @Test
     void openFilesAndThreadsStayFlatOverThousandsOfFailedProbes() throws Exception {
-        int http = freePort();
-        Process guard = startAgainstARefusedPort(http, "10ms");
-        guard.getOutputStream().close();
-        var out = PackagedGuard.readAsync(guard.getInputStream());
-        var err = PackagedGuard.readAsync(guard.getErrorStream());
-        try {
-            Path proc = Path.of("/proc", Long.toString(guard.pid()));
+        againstARefusedPort("10ms", (http, guard) -> {
+            Path proc = Path.of("/proc", Long.toString(guard.process().pid()));
             await().atMost(Duration.ofSeconds(60)).until(() -> probes(http) >= 300);
             long filesBefore = count(proc.resolve("fd"));
             long threadsBefore = count(proc.resolve("task"));
@@ -133,11 +138,7 @@ class ResourcesIT {
                     probes(http), filesBefore, filesAfter, threadsBefore, threadsAfter);
             assertThat(filesAfter).as("open files after 2000 more failed probes").isLessThanOrEqualTo(filesBefore + 3);
             assertThat(threadsAfter).as("threads after 2000 more failed probes").isLessThanOrEqualTo(threadsBefore + 2);
-            assertThat(guard.isAlive()).isTrue();
-        } finally {
-            guard.destroy();
-            guard.waitFor();
-            assertThat(guard.exitValue()).as(out.get() + err.get()).isZero();
-        }
+            assertThat(guard.process().isAlive()).isTrue();
+        });
     }
 }

@@ -62,10 +62,8 @@ class StopIT {
             env.put("GUARD_PROBE_TIMEOUT", "10s");
             env.put("GUARD_PROBE_SESSION_TIMEOUT", "10s");
         }
-        Process guard = PackagedGuard.start(env);
-        guard.getOutputStream().close();
-        var out = PackagedGuard.readAsync(guard.getInputStream());
-        var err = PackagedGuard.readAsync(guard.getErrorStream());
+        PackagedGuard.Running running = PackagedGuard.startReading(env);
+        Process guard = running.process();
         try {
             await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(stateFile)
                     && Files.readString(stateFile).contains("\"ready\":true"));
@@ -79,7 +77,7 @@ class StopIT {
             // a figure for the record, quoted from CI in the README (Stopping); no wall-clock bound in a test
             System.out.printf("StopIT: SIG%s%s -> exit %d after %d ms%n", signal, hang ? " during a hung probe" : "",
                     guard.exitValue(), (System.nanoTime() - signalled) / 1_000_000);
-            return new PackagedGuard.Run(guard.exitValue(), out.get(), err.get());
+            return new PackagedGuard.Run(guard.exitValue(), running.out().get(), running.err().get());
         } finally {
             guard.destroyForcibly();
             if (db.isPaused()) {
@@ -159,11 +157,10 @@ class StopIT {
 
         // the sidecar logs the user in its startup line
         Path stateFile = scratch.resolve("user-sidecar.json");
-        Process guard = PackagedGuard.start(env(stateFile).entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                Map.Entry::getKey, e -> e.getKey().equals("GUARD_TARGET_USER") ? "guard\nERROR forged line" : e.getValue())));
-        guard.getOutputStream().close();
-        var out = PackagedGuard.readAsync(guard.getInputStream());
-        var err = PackagedGuard.readAsync(guard.getErrorStream());
+        PackagedGuard.Running running = PackagedGuard.startReading(env(stateFile).entrySet().stream().collect(
+                java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> e.getKey().equals("GUARD_TARGET_USER") ? "guard\nERROR forged line" : e.getValue())));
+        Process guard = running.process();
         try {
             await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(stateFile)
                     && Files.readString(stateFile).contains("\"reason\":\"query_failed\""));
@@ -171,7 +168,7 @@ class StopIT {
             guard.destroy();
             guard.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS);
         }
-        String all = out.get() + err.get();
+        String all = running.output();
         assertThat(all).contains("as user guard\\nERROR forged line");
         assertThat(all.lines()).as(all).noneMatch(l -> l.startsWith("ERROR forged line"));
     }
